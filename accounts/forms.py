@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import logging
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User, normalize_email
+
+logger = logging.getLogger(__name__)
+
+
+class SignupForm(forms.ModelForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. A phrase of several words is easy to remember."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "phone", "language"]
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "placeholder": "+996 …"}),
+        }
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail already exists. Log in or reset your password.")
+            )
+        return email
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        if p1:
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Wrong e-mail or password. If you have just signed up, confirm your e-mail first."
+        ),
+        "inactive": _("This account is inactive."),
+    }
+
+    def clean_username(self) -> str:
+        return normalize_email(self.cleaned_data["username"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "language"]
+
+
+class ResendActivationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+
+class SafePasswordResetForm(PasswordResetForm):
+    """Same answer whether or not the mail server is up: a failure is logged, never shown."""
+
+    def get_users(self, email: str):
+        return super().get_users(normalize_email(email))
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, *args, **kwargs
+    ) -> None:
+        # The mail speaks the account holder's language, not the requester's.
+        with translation.override(context["user"].language):
+            try:
+                super().send_mail(
+                    subject_template_name, email_template_name, context, *args, **kwargs
+                )
+            except Exception:
+                logger.exception("password reset e-mail could not be sent")

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from competitions.models import District, MinistryStaff, MunicipalStaff, Municipality, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ru", "name_ky", "kind"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ru", "name_ky", "region"]
+    list_filter = ["region"]
+    search_fields = ["name_ru", "name_ky", "code"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ru", "name_ky", "kind", "region", "district", "valid_from", "valid_to"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name_ru", "name_ky", "name_en", "code"]
+    raw_id_fields = ["successor"]
+    list_select_related = ["region", "district"]
+
+
+@admin.register(MunicipalStaff)
+class MunicipalStaffAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "position"]
+    raw_id_fields = ["user", "municipality"]
+
+
+@admin.register(MinistryStaff)
+class MinistryStaffAdmin(admin.ModelAdmin):
+    list_display = ["user", "region", "position"]
+    raw_id_fields = ["user"]

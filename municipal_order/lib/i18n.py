@@ -1,0 +1,34 @@
+"""Helpers for the portal's three languages and Kyrgyz-aware text handling."""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language
+
+# Kyrgyz Cyrillic order: the Russian alphabet plus Ң after Н, Ө after О and Ү after У.
+KYRGYZ_ALPHABET = "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя"
+_RANK = {ch: i for i, ch in enumerate(KYRGYZ_ALPHABET)}
+
+
+def kyrgyz_sort_key(text: str) -> tuple:
+    """A sort key that puts Ң, Ө, Ү where a Kyrgyz reader expects them.
+
+    Plain code-point order puts them after Я. Latin letters and digits sort before
+    Cyrillic, as in the national statistics lists.
+    """
+    key = []
+    for ch in (text or "").casefold():
+        if ch in _RANK:
+            key.append((1, _RANK[ch]))
+        else:
+            key.append((0, ord(ch)))
+    return tuple(key)
+
+
+def localized(obj: object, field: str = "name") -> str:
+    """Pick obj.<field>_<lang> for the active language, falling back to ru then en."""
+    lang = (get_language() or "ru").split("-")[0]
+    for code in (lang, "ru", "ky", "en"):
+        value = getattr(obj, f"{field}_{code}", "")
+        if value:
+            return value
+    return ""

@@ -1,0 +1,20 @@
+"""Test settings: the real settings with test-only secrets and fast hashing.
+
+DATABASE_URL / CELERY_BROKER_URL from the environment still apply, so the same
+suite runs on SQLite + eager Celery or on PostgreSQL + Redis (see Makefile, .ci/run).
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
+os.environ.setdefault("HTTPS", "0")
+
+from municipal_order.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
