@@ -10,6 +10,7 @@ asked for, and the placeholder secret key refuses to boot without DEBUG.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -160,6 +161,11 @@ STORAGES = {
         )
     },
 }
+# In development whitenoise serves straight from the finders; no collectstatic needed.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+if DEBUG:
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -203,7 +209,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # --- Forms -----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"
 
 # --- Security --------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

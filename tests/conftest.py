@@ -25,5 +25,5 @@ def user(django_user_model, password):
     from django.utils import timezone
 
     return django_user_model.objects.create_user(
-        "resident@example.kg", password, full_name="Айгүл Өмүрбекова", email_confirmed_at=timezone.now()
+        "resident@example.kg", password, full_name="Тестовый житель Көл-Төр", email_confirmed_at=timezone.now()
     )

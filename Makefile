@@ -1,0 +1,63 @@
+# The two commands a newcomer needs:  make run  ·  make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help sysdeps setup run test lint format messages makemessages bench clean worker beat
+
+help:
+	@echo "make run    set everything up and serve the portal with demo data on http://127.0.0.1:$(PORT)/"
+	@echo "make test   set everything up and run the tests (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)"
+	@echo "make lint   ruff check + format check"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+sysdeps:
+	@bash scripts/system-deps.sh
+
+messages: sysdeps $(VENV)/.installed
+	@DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
+
+setup: sysdeps $(VENV)/.installed messages
+
+run: setup
+	@mkdir -p var
+	DEBUG=1 $(MANAGE) migrate --no-input -v0
+	DEBUG=1 $(MANAGE) seed_demo
+	@echo ""
+	@echo "  Portal:  http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo ""
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+makemessages: $(VENV)/.installed
+	DEBUG=1 $(MANAGE) makemessages -l ru -l ky -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	DEBUG=1 $(MANAGE) makemessages -d djangojs -l ru -l ky -l en --ignore=.venv --ignore=staticfiles --ignore=static/vendor --no-obsolete
+
+worker: setup
+	$(BIN)/celery -A municipal_order worker -l info
+
+beat: setup
+	$(BIN)/celery -A municipal_order beat -l info
+
+clean:
+	rm -rf $(VENV) staticfiles var/db.sqlite3 test-artifacts
