@@ -1,18 +1,29 @@
-"""Every write to accounts goes through here."""
+"""Every write to accounts goes through here, audited in the same transaction."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.tasks import send_activation_email
+from audit.services import record, snapshot
 from municipal_order.lib.tasks import enqueue
+
+PROFILE_FIELDS = ["full_name", "phone", "language"]
 
 
 @transaction.atomic
 def register_user(
-    *, email: str, password: str, full_name: str, phone: str = "", language: str = "ru"
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    phone: str = "",
+    language: str = "ru",
+    request: Any = None,
 ) -> User:
     """Create an inactive account and send the confirmation link after commit."""
     user = User.objects.create_user(
@@ -22,6 +33,12 @@ def register_user(
         phone=phone,
         language=language,
         is_active=False,
+    )
+    record(
+        "user.registered",
+        user,
+        by=request or user,
+        after=snapshot(user, ["email", *PROFILE_FIELDS]),
     )
     enqueue(send_activation_email, user.pk)
     return user
@@ -35,10 +52,35 @@ def resend_activation(*, email: str) -> None:
 
 
 @transaction.atomic
-def confirm_email(user: User) -> User:
+def confirm_email(user: User, *, request: Any = None) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = timezone.now()
         user.is_active = True
         user.save(update_fields=["email_confirmed_at", "is_active"])
+        record("user.email_confirmed", user, by=request or user)
+    return user
+
+
+@transaction.atomic
+def update_profile(user: User, *, data: dict[str, Any], request: Any = None) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = snapshot(user, PROFILE_FIELDS)
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(user, field, data[field])
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=PROFILE_FIELDS)
+    after = snapshot(user, PROFILE_FIELDS)
+    if after != before:
+        record("user.profile_updated", user, by=request or user, before=before, after=after)
+    return user
+
+
+@transaction.atomic
+def set_password(user: User, *, password: str, action: str, request: Any = None) -> User:
+    """Password change or reset: the audit row says that it happened, never the value."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(action, user, by=request or user)
     return user

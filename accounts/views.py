@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -60,6 +60,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             full_name=data["full_name"],
             phone=data["phone"],
             language=data["language"],
+            request=request,
         )
         request.session["signup_email"] = data["email"]
         return redirect("accounts:signup_done")
@@ -88,7 +89,7 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         return render(request, "accounts/activation_invalid.html", status=400)
     if request.method == "POST":
-        user = services.confirm_email(user)
+        user = services.confirm_email(user, request=request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your e-mail is confirmed. Welcome!"))
         return _remember_language(redirect("accounts:dashboard"), user.language)
@@ -105,7 +106,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.update_profile(request.user, data=form.cleaned_data, request=request)
         translation.activate(user.language)
         messages.success(request, _("Your profile has been saved."))
         return _remember_language(redirect("accounts:profile"), user.language)
@@ -117,8 +118,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        services.set_password(
+            form.user,
+            password=form.cleaned_data["new_password1"],
+            action="user.password_changed",
+            request=self.request,
+        )
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -135,5 +143,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     post_reset_login = False
 
     def form_valid(self, form):
+        services.set_password(
+            form.user,
+            password=form.cleaned_data["new_password1"],
+            action="user.password_reset",
+            request=self.request,
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, _("Your new password is set. You can log in now."))
-        return super().form_valid(form)
+        return redirect(self.get_success_url())

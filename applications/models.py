@@ -12,7 +12,7 @@ inn_validator = RegexValidator(r"^\d{14}$", _("The INN has exactly 14 digits."))
 
 
 class Organization(models.Model):
-    """An applicant: usually a non-commercial organisation registered with the Ministry of Justice."""
+    """An applicant: usually an NCO registered with the Ministry of Justice."""
 
     class LegalForm(models.TextChoices):
         PUBLIC_ASSOCIATION = "public_association", _("public association")
@@ -68,7 +68,10 @@ class OrganizationMember(models.Model):
         verbose_name=_("user"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="members", verbose_name=_("organisation")
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EDITOR)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from competitions.models import District, MinistryStaff, MunicipalStaff, Municipality, Region
+from competitions.models import District, MinistryStaff, Municipality, MunicipalStaff, Region
 
 
 @admin.register(Region)
@@ -17,7 +17,16 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ru", "name_ky", "kind", "region", "district", "valid_from", "valid_to"]
+    list_display = [
+        "code",
+        "name_ru",
+        "name_ky",
+        "kind",
+        "region",
+        "district",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["kind", "region"]
     search_fields = ["name_ru", "name_ky", "name_en", "code"]
     raw_id_fields = ["successor"]

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CompetitionsConfig(AppConfig):
     name = "competitions"
     verbose_name = _("Territories and competitions")
+
+    def ready(self) -> None:
+        from competitions import documents  # noqa: F401  (registers document kinds)

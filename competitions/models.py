@@ -150,7 +150,15 @@ class Municipality(models.Model):
 
 
 class MunicipalStaff(models.Model):
-    """A municipal officer: may manage problems, calls and projects of one municipality."""
+    """A municipal officer: may manage problems, calls and projects of one municipality.
+
+    The head (of the social department, or the portal administrator the ayil okmotu
+    names) also manages who else is an officer.
+    """
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("head (manages officers)")
+        OFFICER = "officer", _("officer")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -161,6 +169,7 @@ class MunicipalStaff(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="staff", verbose_name=_("municipality")
     )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.OFFICER)
     position = models.CharField(_("position"), max_length=160, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -202,9 +211,13 @@ class MinistryStaff(models.Model):
         verbose_name = _("ministry staff member")
         verbose_name_plural = _("ministry staff")
         constraints = [
-            models.UniqueConstraint(fields=["user", "region"], name="ministry_staff_once_per_region"),
             models.UniqueConstraint(
-                fields=["user"], condition=Q(region__isnull=True), name="ministry_staff_once_national"
+                fields=["user", "region"], name="ministry_staff_once_per_region"
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(region__isnull=True),
+                name="ministry_staff_once_national",
             ),
         ]
 

@@ -10,10 +10,14 @@ from competitions.models import Municipality
 @require_GET
 def municipality_list(request: HttpRequest) -> HttpResponse:
     municipalities = Municipality.objects.valid_on().select_related("region", "district")
-    return render(request, "competitions/municipality_list.html", {"municipalities": municipalities})
+    return render(
+        request, "competitions/municipality_list.html", {"municipalities": municipalities}
+    )
 
 
 @require_GET
 def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = get_object_or_404(Municipality.objects.select_related("region", "district"), code=code)
+    municipality = get_object_or_404(
+        Municipality.objects.select_related("region", "district"), code=code
+    )
     return render(request, "competitions/municipality_detail.html", {"municipality": municipality})

@@ -47,7 +47,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "municipal_order",
+    "audit",
     "accounts",
+    "documents",
+    "notifications",
     "competitions",
     "applications",
     "monitoring",
@@ -153,6 +156,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "private"))
 MEDIA_URL = "/private-files-are-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"base_url": None},  # location: MEDIA_ROOT
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -161,6 +168,22 @@ STORAGES = {
         )
     },
 }
+# Several web and worker nodes share files through an S3-compatible object store
+# (pip install "municipal-order[s3]"; docs/operations.md). Objects stay private.
+if os.environ.get("PRIVATE_STORAGE_BUCKET"):
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["PRIVATE_STORAGE_BUCKET"],
+            "endpoint_url": os.environ.get("PRIVATE_STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PRIVATE_STORAGE_REGION") or None,
+            "access_key": os.environ.get("PRIVATE_STORAGE_ACCESS_KEY", ""),
+            "secret_key": env_secret("PRIVATE_STORAGE_SECRET_KEY", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
 # In development whitenoise serves straight from the finders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -196,6 +219,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-documents": {
+        "task": "documents.tasks.sweep_pending_documents",
+        "schedule": 60.0,
+    },
+    "sweep-pending-emails": {
+        "task": "notifications.tasks.sweep_pending_emails",
+        "schedule": 60.0,
+    },
+}
 # A request must never hang on a dead broker: fail fast, the sweeper re-queues.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,

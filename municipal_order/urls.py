@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
+    path("documents/", include("documents.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("competitions.urls")),
     path("admin/", admin.site.urls),
 ]

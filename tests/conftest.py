@@ -25,5 +25,131 @@ def user(django_user_model, password):
     from django.utils import timezone
 
     return django_user_model.objects.create_user(
-        "resident@example.kg", password, full_name="Тестовый житель Көл-Төр", email_confirmed_at=timezone.now()
+        "resident@example.kg",
+        password,
+        full_name="Тестовый житель Көл-Төр",
+        email_confirmed_at=timezone.now(),
     )
+
+
+class Cast:
+    """The people every permission test needs (STYLE.md §18)."""
+
+    def __init__(self, django_user_model):
+        from django.utils import timezone
+
+        from applications.models import Organization, OrganizationMember
+        from competitions.models import MinistryStaff, Municipality, MunicipalStaff, Region
+
+        def person(email: str, name: str, **extra):
+            return django_user_model.objects.create_user(
+                email,
+                "cast password 2026",
+                full_name=name,
+                email_confirmed_at=timezone.now(),
+                **extra,
+            )
+
+        self.password = "cast password 2026"
+        self.region_c = Region.objects.create(
+            code="KG-C",
+            kind="oblast",
+            name_ru="Чуйская область",
+            name_ky="Чүй облусу",
+            name_en="Chüy",
+        )
+        self.region_y = Region.objects.create(
+            code="KG-Y",
+            kind="oblast",
+            name_ru="Иссык-Кульская область",
+            name_ky="Ысык-Көл облусу",
+            name_en="Issyk-Kul",
+        )
+        self.municipality_a = Municipality.objects.create(
+            code="cast-a",
+            kind="ayil_aimak",
+            region=self.region_c,
+            name_ru="Аламудунский АА",
+            name_ky="Аламүдүн айыл аймагы",
+            name_en="Alamüdün AA",
+        )
+        self.municipality_b = Municipality.objects.create(
+            code="cast-b",
+            kind="city",
+            region=self.region_y,
+            name_ru="город Каракол",
+            name_ky="Каракол шаары",
+            name_en="Karakol",
+        )
+        self.officer_a = person("officer.a@cast.kg", "Officer A (head)")
+        self.officer_a_weak = person("officer.a2@cast.kg", "Officer A (specialist)")
+        self.officer_b = person("officer.b@cast.kg", "Officer B (head)")
+        MunicipalStaff.objects.create(
+            user=self.officer_a, municipality=self.municipality_a, role="head"
+        )
+        MunicipalStaff.objects.create(
+            user=self.officer_a_weak, municipality=self.municipality_a, role="officer"
+        )
+        MunicipalStaff.objects.create(
+            user=self.officer_b, municipality=self.municipality_b, role="head"
+        )
+        self.ngo_member = person("ngo@cast.kg", "NGO member", language="ky")
+        self.other_ngo_member = person("other.ngo@cast.kg", "Other NGO member")
+        self.organization = Organization.objects.create(
+            name_ru="ОФ «Көмөк»",
+            name_ky="«Көмөк» КФ",
+            legal_form="foundation",
+            inn="01204201710011",
+            region=self.region_c,
+        )
+        self.other_organization = Organization.objects.create(
+            name_ru="ОО «Башка»",
+            legal_form="public_association",
+            inn="02204201710022",
+            region=self.region_y,
+        )
+        OrganizationMember.objects.create(
+            user=self.ngo_member, organization=self.organization, role="admin"
+        )
+        OrganizationMember.objects.create(
+            user=self.other_ngo_member, organization=self.other_organization, role="admin"
+        )
+        self.commission_member = person("expert@cast.kg", "Commission member")
+        self.ministry = person("ministry@cast.kg", "Ministry viewer")
+        MinistryStaff.objects.create(user=self.ministry, region=None)
+        self.ministry_y = person("ministry.y@cast.kg", "Ministry viewer, Issyk-Kul")
+        MinistryStaff.objects.create(user=self.ministry_y, region=self.region_y)
+        self.site_admin = django_user_model.objects.create_superuser(
+            "admin@cast.kg", "cast password 2026", full_name="Site administrator"
+        )
+
+    def users(self) -> dict:
+        return {
+            "officer_a": self.officer_a,
+            "officer_a_weak": self.officer_a_weak,
+            "officer_b": self.officer_b,
+            "ngo_member": self.ngo_member,
+            "other_ngo_member": self.other_ngo_member,
+            "commission_member": self.commission_member,
+            "ministry": self.ministry,
+            "ministry_y": self.ministry_y,
+            "site_admin": self.site_admin,
+        }
+
+
+@pytest.fixture
+def cast(db, django_user_model) -> Cast:
+    return Cast(django_user_model)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → the test client logged in as user (None: anonymous)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login

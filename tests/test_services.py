@@ -25,7 +25,9 @@ def need(condition: bool, what: str) -> None:
 @pytest.mark.services
 @pytest.mark.django_db
 def test_the_database_is_postgresql_when_configured():
-    need(os.environ.get("DATABASE_URL", "").startswith("postgres"), "DATABASE_URL is not PostgreSQL")
+    need(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"), "DATABASE_URL is not PostgreSQL"
+    )
     assert connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")

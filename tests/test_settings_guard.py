@@ -55,9 +55,7 @@ def test_a_malformed_database_url_is_one_line():
 
 
 def test_an_unreachable_database_is_one_line():
-    result = run_manage(
-        "migrate", DEBUG="1", DATABASE_URL="postgres://nobody@127.0.0.1:1/none"
-    )
+    result = run_manage("migrate", DEBUG="1", DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
     assert result.returncode != 0
     assert result.stderr.startswith("Database error:")
     assert "Traceback" not in result.stderr

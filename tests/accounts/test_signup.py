@@ -85,9 +85,11 @@ def test_a_tampered_activation_link_is_refused(client, django_capture_on_commit_
 def test_an_expired_activation_link_is_refused(client, django_capture_on_commit_callbacks):
     import time_machine
 
-    with time_machine.travel("2026-01-01 10:00 +06:00", tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post("/accounts/signup/", FORM)
+    with (
+        time_machine.travel("2026-01-01 10:00 +06:00", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post("/accounts/signup/", FORM)
     link = activation_link(mail.outbox[0])
     with time_machine.travel("2026-01-05 10:00 +06:00", tick=False):
         response = client.post(link)
@@ -121,7 +123,9 @@ def test_signup_with_an_existing_email_is_refused(client, user):
     assert User.objects.count() == 1
 
 
-def test_resend_does_not_reveal_whether_an_account_exists(client, django_capture_on_commit_callbacks):
+def test_resend_does_not_reveal_whether_an_account_exists(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/signup/", FORM)
     mail.outbox.clear()

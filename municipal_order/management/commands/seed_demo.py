@@ -9,13 +9,17 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
-from applications.models import Organization, OrganizationMember
-from competitions.models import MinistryStaff, MunicipalStaff, Municipality, Region
+from accounts.services import confirm_email, register_user
+from applications.models import Organization
+from applications.services import register_organization
+from audit.services import Actor, record
+from competitions.models import MinistryStaff, Municipality, MunicipalStaff, Region
+from competitions.services import add_municipal_staff
 
 DEMO_PASSWORD = "demo-portal-2026"
+SEED = Actor.system("seed_demo")
 
 # (code, e-mail, full name, position)
 OFFICERS = [
@@ -109,16 +113,13 @@ class Command(BaseCommand):
             self._seed()
         self._print_logins()
 
-    def _user(self, email: str, full_name: str, **extra) -> User:
+    def _user(self, email: str, full_name: str) -> User:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(
-                email,
-                DEMO_PASSWORD,
-                full_name=full_name,
-                email_confirmed_at=timezone.now(),
-                **extra,
+            user = register_user(
+                email=email, password=DEMO_PASSWORD, full_name=full_name, language="ru"
             )
+            confirm_email(user)
         return user
 
     def _municipality(self, code: str) -> Municipality:
@@ -130,43 +131,54 @@ class Command(BaseCommand):
             ) from None
 
     def _seed(self) -> None:
+        if not User.objects.filter(email=ADMIN[0]).exists():
+            admin = User.objects.create_superuser(ADMIN[0], DEMO_PASSWORD, full_name=ADMIN[1])
+            record(
+                "user.registered", admin, by=SEED, after={"email": admin.email, "superuser": True}
+            )
         for code, email, name, position in OFFICERS:
-            user = self._user(email, name)
-            MunicipalStaff.objects.get_or_create(
-                user=user, municipality=self._municipality(code), defaults={"position": position}
-            )
+            municipality = self._municipality(code)
+            if not MunicipalStaff.objects.filter(
+                user__email=email, municipality=municipality
+            ).exists():
+                self._user(email, name)
+                add_municipal_staff(
+                    municipality,
+                    email=email,
+                    role=MunicipalStaff.Role.HEAD,
+                    position=position,
+                    by=SEED,
+                )
         for inn, name_ru, name_ky, form, region, municipality, email, person in NGOS:
-            org, _ = Organization.objects.get_or_create(
+            if Organization.objects.filter(inn=inn).exists():
+                continue
+            register_organization(
+                admin=self._user(email, person),
+                by=SEED,
                 inn=inn,
-                defaults={
-                    "name_ru": name_ru,
-                    "name_ky": name_ky,
-                    "legal_form": form,
-                    "region": Region.objects.get(code=region),
-                    "municipality": self._municipality(municipality),
-                    "email": email,
-                },
-            )
-            user = self._user(email, person)
-            OrganizationMember.objects.get_or_create(
-                user=user, organization=org, defaults={"role": OrganizationMember.Role.ADMIN}
+                name_ru=name_ru,
+                name_ky=name_ky,
+                legal_form=form,
+                region=Region.objects.get(code=region),
+                municipality=self._municipality(municipality),
+                email=email,
             )
         for email, name in COMMISSION:
             self._user(email, name)
         for email, name, region in MINISTRY:
             user = self._user(email, name)
-            MinistryStaff.objects.get_or_create(
-                user=user, region=Region.objects.get(code=region) if region else None
-            )
-        admin_email, admin_name = ADMIN
-        if not User.objects.filter(email=admin_email).exists():
-            User.objects.create_superuser(admin_email, DEMO_PASSWORD, full_name=admin_name)
+            region_obj = Region.objects.get(code=region) if region else None
+            if not MinistryStaff.objects.filter(user=user, region=region_obj).exists():
+                staff = MinistryStaff.objects.create(user=user, region=region_obj)
+                record(
+                    "ministry.staff_added", staff, by=SEED, after={"user": email, "region": region}
+                )
 
     def _print_logins(self) -> None:
         out = self.stdout
         out.write(
             self.style.SUCCESS(
-                "Demo data is ready. Demo logins (password for all: %s):" % DEMO_PASSWORD
+                f"Demo data is ready. Demo logins (password for all: {DEMO_PASSWORD}):"
             )
         )
         out.write(f"  site administrator      {ADMIN[0]}")

@@ -1,0 +1,93 @@
+"""The municipality's workspace: its team, its documents and its history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.models import AuditEvent
+from competitions import services
+from competitions.exceptions import CompetitionsError
+from competitions.forms import AddStaffForm
+from competitions.models import MunicipalStaff
+from competitions.permissions import (
+    get_municipality_for_user,
+    get_staff_for_user,
+    municipalities_for,
+    staff_membership,
+)
+from documents.models import GeneratedDocument
+
+
+@login_required
+@require_GET
+def my_municipalities(request: HttpRequest) -> HttpResponse:
+    municipalities = municipalities_for(request.user).select_related("region")
+    return render(
+        request, "competitions/my_municipalities.html", {"municipalities": municipalities}
+    )
+
+
+def _workspace_context(request: HttpRequest, municipality, form: AddStaffForm) -> dict:
+    membership = staff_membership(request.user, municipality)
+    return {
+        "municipality": municipality,
+        "membership": membership,
+        "can_manage": request.user.is_superuser
+        or (membership is not None and membership.role == MunicipalStaff.Role.HEAD),
+        "staff": municipality.staff.select_related("user").order_by("role", "user__full_name"),
+        "form": form,
+        "history": AuditEvent.objects.for_object(municipality).select_related("actor")[:50],
+        "documents": GeneratedDocument.objects.filter(
+            object_type="competitions.municipality", object_id=str(municipality.pk)
+        )[:10],
+    }
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = get_municipality_for_user(request, code)
+    context = _workspace_context(request, municipality, AddStaffForm())
+    return render(request, "competitions/workspace.html", context)
+
+
+@login_required
+@require_POST
+def add_staff(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = get_municipality_for_user(request, code, manage=True)
+    form = AddStaffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_municipal_staff(
+                municipality,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                position=form.cleaned_data["position"],
+                by=request,
+            )
+        except CompetitionsError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, _("The officer has been added and notified."))
+            return redirect("competitions:workspace", code=municipality.code)
+    # The form again, with what was typed and the reason.
+    context = _workspace_context(request, municipality, form)
+    return render(request, "competitions/workspace.html", context, status=400)
+
+
+@login_required
+@require_POST
+def remove_staff(request: HttpRequest, code: str, staff_id: int) -> HttpResponse:
+    staff = get_staff_for_user(request, code, staff_id)
+    try:
+        services.remove_municipal_staff(staff, by=request)
+    except CompetitionsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The officer has been removed."))
+    return redirect("competitions:workspace", code=code)

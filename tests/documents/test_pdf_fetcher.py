@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from municipal_order.lib.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
+
+
+def test_static_files_are_served_from_disk():
+    response = StaticOnlyFetcher().fetch(BASE_URL + "static/fonts/DejaVuSans.ttf")
+    assert response.read(4) == b"\x00\x01\x00\x00"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:1/secret",
+        "https://example.org/logo.png",
+        "file:///etc/passwd",
+        BASE_URL + "static/../../etc/passwd",
+        BASE_URL + "admin/",
+    ],
+)
+def test_everything_else_is_refused(url):
+    with pytest.raises(ValueError):
+        StaticOnlyFetcher().fetch(url)
+
+
+def test_a_document_with_a_foreign_image_still_renders_without_fetching_it(caplog):
+    pdf = render_pdf('<p>Үй</p><img src="http://127.0.0.1:1/tracker.png">')
+    assert pdf.content.startswith(b"%PDF")
+    assert "refused to fetch http://127.0.0.1:1/tracker.png" in caplog.text

@@ -1,0 +1,125 @@
+"""Walk every URL pattern of the project (new views are covered automatically).
+
+- anonymous visitors never get 200 from a private page;
+- GET never changes state, whoever sends it.
+
+A new URL whose parameters this file cannot fill fails the walk: add a sample
+value to `sample_kwargs`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from documents.services import request_document
+from notifications.services import notify
+
+# URL names anyone may open.
+PUBLIC = {
+    "home",
+    "healthz",
+    "set_language",
+    "javascript-catalog",
+    "accounts:login",
+    "accounts:signup",
+    "accounts:signup_done",
+    "accounts:activate",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "competitions:municipality_list",
+    "competitions:municipality_detail",
+}
+SKIP_NAMESPACES = {"admin"}  # Django's admin guards itself (tests/test_private_pages.py)
+
+
+def walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            if ns in SKIP_NAMESPACES:
+                continue
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from walk(p.url_patterns, prefix + str(p.pattern), full_ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield name, prefix + str(p.pattern), p
+
+
+ROUTES = sorted(
+    {(name or route, route) for name, route, _ in walk(get_resolver().url_patterns)}
+)
+
+
+def sample_kwargs(cast, doc, notification) -> dict[str, str]:
+    staff = cast.municipality_a.staff.get(user=cast.officer_a_weak)
+    return {
+        "code": cast.municipality_a.code,
+        "staff_id": str(staff.pk),
+        "doc_id": str(doc.pk),
+        "kind": "municipality-profile",
+        "object_id": str(cast.municipality_a.pk),
+        "pk": str(notification.pk),
+        "token": "not-a-valid-token",
+        "uidb64": "MQ",
+    }
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    import re
+
+    def repl(match):
+        key = match.group(1).split(":")[-1]
+        if key not in values:
+            pytest.fail(f"tests/test_url_walk.py: add a sample value for <{key}> ({route})")
+        return values[key]
+
+    return "/" + re.sub(r"<([^>]+)>", repl, route)
+
+
+def snapshot_db() -> dict[str, list]:
+    state = {}
+    for model in apps.get_models():
+        state[model._meta.label] = sorted(
+            (tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.values()),
+        )
+    return state
+
+
+@pytest.fixture
+def world(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = request_document(
+            "municipality-profile", cast.municipality_a, language="ru", by=cast.officer_a
+        )
+        (notification,) = notify(
+            [cast.officer_a], "municipal_staff_added", {"municipality": cast.municipality_a}
+        )
+    return cast, sample_kwargs(cast, doc, notification)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route"), ROUTES)
+def test_anonymous_never_gets_a_private_page(world, client, name, route):
+    cast, values = world
+    if name in PUBLIC:
+        pytest.skip("public page")
+    response = client.get(fill(route, values))
+    assert response.status_code != 200, f"{name} is open to anonymous visitors"
+    if response.status_code == 302:
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code in {404, 405}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route"), ROUTES)
+@pytest.mark.parametrize("who", ["site_admin", "officer_a", "ngo_member", None])
+def test_get_never_changes_state(world, client_for, name, route, who):
+    cast, values = world
+    client = client_for(getattr(cast, who) if who else None)
+    before = snapshot_db()
+    client.get(fill(route, values))
+    assert snapshot_db() == before, f"GET {name} as {who} changed the database"
