@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -153,3 +154,22 @@ def client_for(client):
         return client
 
     return login
+
+
+@contextlib.contextmanager
+def broker_unreachable(app):
+    """Point the Celery app at a port nobody listens on, dropping cached connections."""
+
+    def reset_pools():
+        # Forget (do not close: kombu shares pools process-wide) the cached pools.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    real = app.conf.broker_url
+    reset_pools()
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        yield
+    finally:
+        reset_pools()
+        app.conf.broker_url = real

@@ -11,7 +11,7 @@ import os
 import pytest
 from django.db import connection
 
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import REQUIRE_SERVICES, broker_unreachable
 
 
 def need(condition: bool, what: str) -> None:
@@ -69,3 +69,37 @@ def test_a_real_worker_runs_the_health_task_through_redis(celery_worker_on_redis
     result = health.apply_async()
     assert result.get(timeout=20) == "pong"
     assert celery_worker_on_redis.conf.broker_url.startswith("redis")
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_a_pdf_after_the_broker_comes_back(cast, celery_worker_on_redis):
+    """T46 in small: the broker is down when the officer asks; the request succeeds;
+    once the broker is back the sweeper re-queues and a real worker renders."""
+    import datetime
+    import time
+
+    import time_machine
+
+    from documents.models import GeneratedDocument
+    from documents.services import request_document, sweep_pending
+    from tests.documents.conftest import pdf_text
+
+    with broker_unreachable(celery_worker_on_redis):
+        doc = request_document(
+            "municipality-profile", cast.municipality_a, language="ky", by=cast.officer_a
+        )
+    doc.refresh_from_db()
+    assert doc.status == GeneratedDocument.Status.PENDING
+
+    with time_machine.travel(datetime.timedelta(minutes=5)):
+        assert sweep_pending() == 1
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        doc.refresh_from_db()
+        if doc.status != GeneratedDocument.Status.PENDING:
+            break
+        time.sleep(0.2)
+    assert doc.status == GeneratedDocument.Status.READY, doc.error
+    text = pdf_text(doc.file.read())
+    assert "Аламүдүн айыл аймагы" in text

@@ -48,9 +48,7 @@ def walk(patterns, prefix="", namespace=""):
             yield name, prefix + str(p.pattern), p
 
 
-ROUTES = sorted(
-    {(name or route, route) for name, route, _ in walk(get_resolver().url_patterns)}
-)
+ROUTES = sorted({(name or route, route) for name, route, _ in walk(get_resolver().url_patterns)})
 
 
 def sample_kwargs(cast, doc, notification) -> dict[str, str]:

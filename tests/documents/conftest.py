@@ -4,6 +4,8 @@ import io
 
 import pytest
 
+from tests.conftest import broker_unreachable
+
 
 def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
@@ -17,9 +19,9 @@ def broker_down():
     """Celery as in production (not eager) with a broker nobody listens on."""
     from municipal_order.celery import app
 
-    old = app.conf.broker_url
     app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    yield app
-    app.conf.broker_url = old
-    app.conf.task_always_eager = True
+    try:
+        with broker_unreachable(app):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
