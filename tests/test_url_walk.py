@@ -101,7 +101,7 @@ def world(cast, django_capture_on_commit_callbacks):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "route"), ROUTES)
 def test_anonymous_never_gets_a_private_page(world, client, name, route):
-    cast, values = world
+    _cast, values = world
     if name in PUBLIC:
         pytest.skip("public page")
     response = client.get(fill(route, values))
