@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from competitions.models import MunicipalStaff
+from competitions.models import Municipality, MunicipalStaff, Region
 
 
 class AddStaffForm(forms.Form):
@@ -15,3 +15,16 @@ class AddStaffForm(forms.Form):
         label=_("Role"), choices=MunicipalStaff.Role.choices, initial=MunicipalStaff.Role.OFFICER
     )
     position = forms.CharField(label=_("Position"), max_length=160, required=False)
+
+
+class MunicipalityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("All")), *Municipality.Kind.choices],
+        required=False,
+    )
+    abolished = forms.BooleanField(label=_("Include abolished"), required=False)

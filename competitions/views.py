@@ -4,20 +4,53 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from competitions.models import Municipality
+from competitions.forms import MunicipalityFilterForm
+from competitions.models import Municipality, Region
+from municipal_order.lib.i18n import kyrgyz_sort_key
+
+
+def _matches(municipality: Municipality, needle: str) -> bool:
+    # SQLite's LIKE folds only ASCII case; casefold() handles Cyrillic and Ң Ө Ү.
+    names = (municipality.name_ru, municipality.name_ky, municipality.name_en, municipality.code)
+    return any(needle in name.casefold() for name in names if name)
 
 
 @require_GET
 def municipality_list(request: HttpRequest) -> HttpResponse:
-    municipalities = Municipality.objects.valid_on().select_related("region", "district")
+    form = MunicipalityFilterForm(request.GET or None)
+    municipalities = Municipality.objects.select_related("region", "district")
+    data = form.cleaned_data if form.is_valid() else {}
+    if not data.get("abolished"):
+        municipalities = municipalities.valid_on()
+    if data.get("region"):
+        municipalities = municipalities.filter(region=data["region"])
+    if data.get("kind"):
+        municipalities = municipalities.filter(kind=data["kind"])
+    items = list(municipalities)
+    needle = (data.get("q") or "").strip().casefold()
+    if needle:
+        items = [m for m in items if _matches(m, needle)]
+    items.sort(key=lambda m: kyrgyz_sort_key(m.name))
+
+    groups: dict[Region, list[Municipality]] = {}
+    for m in items:
+        groups.setdefault(m.region, []).append(m)
+    grouped = sorted(groups.items(), key=lambda pair: pair[0].code)
     return render(
-        request, "competitions/municipality_list.html", {"municipalities": municipalities}
+        request,
+        "competitions/municipality_list.html",
+        {"form": form, "groups": grouped, "total": len(items)},
     )
 
 
 @require_GET
 def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
     municipality = get_object_or_404(
-        Municipality.objects.select_related("region", "district"), code=code
+        Municipality.objects.select_related("region", "district", "successor"), code=code
     )
-    return render(request, "competitions/municipality_detail.html", {"municipality": municipality})
+    predecessors = sorted(municipality.predecessors.all(), key=lambda m: kyrgyz_sort_key(m.name))
+    return render(
+        request,
+        "competitions/municipality_detail.html",
+        {"municipality": municipality, "predecessors": predecessors},
+    )

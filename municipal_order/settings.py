@@ -205,9 +205,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ----------------------------------------------------------------------
 # No broker configured → tasks run inline (eager), so `make run` needs no services.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_BROKER_FROM_ENV = os.environ.get("CELERY_BROKER_URL", "")
+# Eager mode still builds (never connects) a producer: give it the in-memory transport.
+CELERY_BROKER_URL = _BROKER_FROM_ENV or "memory://localhost/"
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", _BROKER_FROM_ENV or None)
+CELERY_TASK_ALWAYS_EAGER = not _BROKER_FROM_ENV
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from audit.models import AuditEvent
 from competitions.models import District, Municipality, Region
 from competitions.territories import (
+    COLUMNS,
     DEFAULT_PATH,
     TerritoryImportError,
     import_territories,
@@ -14,7 +15,7 @@ from competitions.territories import (
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "type,code,parent,kind,name_ru,name_ky,name_en,valid_from,valid_to,successor,population,source\n"
+HEADER = ",".join(COLUMNS) + "\n"
 
 
 def write(tmp_path, body: str):

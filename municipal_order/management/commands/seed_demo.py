@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.models import User
 from accounts.services import confirm_email, register_user
@@ -109,7 +110,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         call_command("import_territories", verbosity=0)
-        with transaction.atomic():
+        # Demo addresses are not real mailboxes: keep the notifications, drop the e-mails.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             self._seed()
         self._print_logins()
 
