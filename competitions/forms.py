@@ -12,7 +12,10 @@ class AddStaffForm(forms.Form):
         help_text=_("The person must already have a confirmed account on the portal."),
     )
     role = forms.ChoiceField(
-        label=_("Role"), choices=MunicipalStaff.Role.choices, initial=MunicipalStaff.Role.OFFICER
+        label=_("Role"),
+        choices=MunicipalStaff.Role.choices,
+        initial=MunicipalStaff.Role.OFFICER,
+        help_text=_("A head also adds and removes officers."),
     )
     position = forms.CharField(label=_("Position"), max_length=160, required=False)
 

@@ -157,7 +157,7 @@ class MunicipalStaff(models.Model):
     """
 
     class Role(models.TextChoices):
-        HEAD = "head", _("head (manages officers)")
+        HEAD = "head", _("head")
         OFFICER = "officer", _("officer")
 
     user = models.ForeignKey(

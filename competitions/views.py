@@ -35,7 +35,11 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     groups: dict[Region, list[Municipality]] = {}
     for m in items:
         groups.setdefault(m.region, []).append(m)
-    grouped = sorted(groups.items(), key=lambda pair: pair[0].code)
+    # Oblasts first, then the cities of republican significance, each in alphabet order.
+    grouped = sorted(
+        groups.items(),
+        key=lambda pair: (pair[0].kind != Region.Kind.OBLAST, kyrgyz_sort_key(pair[0].name)),
+    )
     return render(
         request,
         "competitions/municipality_list.html",

@@ -50,7 +50,7 @@ def main() -> None:
                     page.goto(base + "/accounts/login/")
                     page.fill("input[name=username]", user)
                     page.fill("input[name=password]", DEMO_PASSWORD)
-                    page.click("form button[type=submit]")
+                    page.click("main form button[type=submit]")
                     page.wait_for_load_state()
                     context.add_cookies([{"name": "mo_language", "value": lang, "url": base}])
                 page.goto(base + path)
