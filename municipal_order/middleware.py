@@ -1,4 +1,4 @@
-"""Request id: one id per request, echoed in the response and in every log line."""
+"""Request id (echoed in the response and in every log line) and the portal's language choice."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -40,3 +43,22 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
         return True
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Russian unless the person chose otherwise.
+
+    The language cookie (set by the switcher, at login and in the profile) wins.
+    Without it, a browser that prefers Kyrgyz gets Kyrgyz; everything else gets
+    Russian, the portal's default: many phones here are set to English although
+    their owners read Russian or Kyrgyz, and English is a third language by choice.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        supported = dict(settings.LANGUAGES)
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in supported:
+            preferred = translation.get_language_from_request(request)
+            language = preferred if preferred == "ky" else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -91,3 +91,18 @@ def test_the_404_page_is_translated(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Барак табылган жок" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("en-US,en;q=0.9", "ru"), ("ky-KG,ky;q=0.9,ru;q=0.8", "ky"), ("ru-RU", "ru"), ("", "ru")],
+)
+def test_without_a_choice_russian_unless_the_browser_prefers_kyrgyz(client, accept, expected):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    assert f'<html lang="{expected}">' in html
+
+
+def test_an_explicit_choice_of_english_is_kept(client):
+    client.cookies["mo_language"] = "en"
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<html lang="en">' in html
