@@ -158,18 +158,21 @@ def client_for(client):
 
 @contextlib.contextmanager
 def broker_unreachable(app):
-    """Point the Celery app at a port nobody listens on, dropping cached connections."""
+    """Point the Celery app's producers at a port nobody listens on.
+
+    broker_write_url is what publishing uses (setting broker_url on a Django-namespaced
+    app does not change it); cached pools are forgotten so the next send reconnects.
+    """
 
     def reset_pools():
         # Forget (do not close: kombu shares pools process-wide) the cached pools.
         app._pool = None
         app.amqp._producer_pool = None
 
-    real = app.conf.broker_url
     reset_pools()
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app.conf.broker_write_url = "redis://127.0.0.1:1/0"
     try:
         yield
     finally:
+        app.conf.broker_write_url = None
         reset_pools()
-        app.conf.broker_url = real

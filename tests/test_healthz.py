@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.db.utils import OperationalError
 
+from tests.conftest import broker_unreachable
+
 
 @pytest.mark.django_db
 def test_healthz_reports_database_and_broker(client):
@@ -35,16 +37,14 @@ def test_healthz_is_503_when_the_database_fails(client, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
+def test_healthz_is_503_when_the_broker_is_unreachable(client):
     from municipal_order.celery import app
 
     app.conf.task_always_eager = False
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
-        response = client.get("/healthz")
+        with broker_unreachable(app):
+            response = client.get("/healthz")
     finally:
-        app.conf.broker_url = old
         app.conf.task_always_eager = True
     assert response.status_code == 503
     assert response.json()["broker"] == "error"

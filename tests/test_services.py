@@ -89,6 +89,8 @@ def test_a_real_worker_renders_a_pdf_after_the_broker_comes_back(cast, celery_wo
         doc = request_document(
             "municipality-profile", cast.municipality_a, language="ky", by=cast.officer_a
         )
+    # Nothing reached the broker: the idle worker leaves the document pending.
+    time.sleep(1.5)
     doc.refresh_from_db()
     assert doc.status == GeneratedDocument.Status.PENDING
 
