@@ -1,0 +1,47 @@
+"""Who may see and change an organisation (and, later, its bids).
+
+404 for people outside the organisation, 403 for members whose role is too weak.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from applications.models import Organization, OrganizationMember
+
+Role = OrganizationMember.Role
+# What each role may do: read ⊂ write (edit drafts, submit) ⊂ manage (members, profile).
+_WRITE = {Role.ADMIN, Role.EDITOR}
+_MANAGE = {Role.ADMIN}
+
+
+def organizations_for(user) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(members__user=user)
+
+
+def get_organization_for_user(
+    request: HttpRequest, pk: int, *, write: bool = False, manage: bool = False
+) -> Organization:
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    organization = Organization.objects.filter(pk=pk).first()
+    if organization is None:
+        raise Http404
+    if user.is_superuser:
+        return organization
+    membership = OrganizationMember.objects.filter(user=user, organization=organization).first()
+    if membership is None:
+        raise Http404
+    if manage and membership.role not in _MANAGE:
+        raise PermissionDenied(_("Only an administrator of the organisation may do this."))
+    if write and membership.role not in _WRITE:
+        raise PermissionDenied(_("Your role in the organisation only allows reading."))
+    return organization
