@@ -8,3 +8,7 @@ class UnknownUser(CompetitionsError):
 
 class AlreadyStaff(CompetitionsError):
     pass
+
+
+class TransitionNotAllowed(CompetitionsError):
+    """The object's current state does not allow this step."""

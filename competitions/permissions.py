@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from competitions.models import MinistryStaff, Municipality, MunicipalStaff
+from competitions.models import MinistryStaff, Municipality, MunicipalStaff, PriorityProblem
 
 
 def staff_membership(user, municipality: Municipality) -> MunicipalStaff | None:
@@ -82,3 +82,21 @@ def get_staff_for_user(request: HttpRequest, code: str, staff_id: int) -> Munici
     if staff is None:
         raise Http404
     return staff
+
+
+def get_problem_for_user(
+    request: HttpRequest, code: str, pk: int, *, write: bool = False
+) -> PriorityProblem:
+    """A problem through its municipality's workspace (drafts included)."""
+    municipality = get_municipality_for_user(request, code, write=write)
+    problem = PriorityProblem.objects.filter(pk=pk, municipality=municipality).first()
+    if problem is None:
+        raise Http404
+    return problem
+
+
+def get_public_problem(pk: int) -> PriorityProblem:
+    """Drafts do not exist for the public."""
+    return get_object_or_404(
+        PriorityProblem.objects.public().select_related("municipality__region", "sphere"), pk=pk
+    )

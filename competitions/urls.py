@@ -1,27 +1,32 @@
 from django.urls import path
 
-from competitions import views, views_workspace
+from competitions import views, views_problems, views_workspace
 
 app_name = "competitions"
 
-urlpatterns = [
-    path("municipalities/", views.municipality_list, name="municipality_list"),
-    path("municipalities/<slug:code>/", views.municipality_detail, name="municipality_detail"),
-]
+W = "municipalities/<slug:code>/workspace/"
 
-# The municipality's private workspace (competitions/views_workspace.py).
 urlpatterns = [
+    # Public
+    path("municipalities/", views.municipality_list, name="municipality_list"),
     path("municipalities/mine/", views_workspace.my_municipalities, name="my_municipalities"),
-    path("municipalities/<slug:code>/workspace/", views_workspace.workspace, name="workspace"),
+    path("municipalities/<slug:code>/", views.municipality_detail, name="municipality_detail"),
+    path("problems/", views_problems.problem_list, name="problem_list"),
+    path("problems/<int:pk>/", views_problems.problem_detail, name="problem_detail"),
+    path("problems/<int:pk>/support/", views_problems.problem_support, name="problem_support"),
+    path("problems/<int:pk>/comments/", views_problems.problem_comment, name="problem_comment"),
+    # The municipality's private workspace
+    path(W, views_workspace.workspace, name="workspace"),
+    path(W + "staff/", views_workspace.add_staff, name="add_staff"),
+    path(W + "staff/<int:staff_id>/remove/", views_workspace.remove_staff, name="remove_staff"),
+    path(W + "problems/", views_problems.workspace_problems, name="workspace_problems"),
+    path(W + "problems/new/", views_problems.problem_new, name="problem_new"),
+    path(W + "problems/<int:pk>/", views_problems.problem_edit, name="problem_edit"),
+    path(W + "problems/<int:pk>/publish/", views_problems.problem_publish, name="problem_publish"),
+    path(W + "problems/<int:pk>/archive/", views_problems.problem_archive, name="problem_archive"),
     path(
-        "municipalities/<slug:code>/workspace/staff/",
-        views_workspace.add_staff,
-        name="add_staff",
+        W + "problems/<int:pk>/comments/<int:comment_id>/hide/",
+        views_problems.comment_hide,
+        name="comment_hide",
     ),
-    path(
-        "municipalities/<slug:code>/workspace/staff/<int:staff_id>/remove/",
-        views_workspace.remove_staff,
-        name="remove_staff",
-    ),
-    *urlpatterns,
 ]

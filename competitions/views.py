@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from competitions.forms import MunicipalityFilterForm
-from competitions.models import Municipality, Region
+from competitions.models import Municipality, PriorityProblem, Region
 from municipal_order.lib.i18n import kyrgyz_sort_key
 
 
@@ -56,5 +56,11 @@ def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "competitions/municipality_detail.html",
-        {"municipality": municipality, "predecessors": predecessors},
+        {
+            "municipality": municipality,
+            "predecessors": predecessors,
+            "problems": municipality.problems.public()
+            .exclude(status=PriorityProblem.Status.ARCHIVED)
+            .order_by("-support_count")[:10],
+        },
     )

@@ -31,6 +31,8 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "competitions:municipality_list",
     "competitions:municipality_detail",
+    "competitions:problem_list",
+    "competitions:problem_detail",
 }
 SKIP_NAMESPACES = {"admin"}  # Django's admin guards itself (tests/test_private_pages.py)
 
@@ -51,7 +53,7 @@ def walk(patterns, prefix="", namespace=""):
 ROUTES = sorted({(name or route, route) for name, route, _ in walk(get_resolver().url_patterns)})
 
 
-def sample_kwargs(cast, doc, notification) -> dict[str, str]:
+def sample_kwargs(cast, doc, notification, problem, comment) -> dict[str, str]:
     staff = cast.municipality_a.staff.get(user=cast.officer_a_weak)
     return {
         "code": cast.municipality_a.code,
@@ -59,7 +61,9 @@ def sample_kwargs(cast, doc, notification) -> dict[str, str]:
         "doc_id": str(doc.pk),
         "kind": "municipality-profile",
         "object_id": str(cast.municipality_a.pk),
-        "pk": str(notification.pk),
+        "notifications/pk": str(notification.pk),
+        "problems/pk": str(problem.pk),
+        "comment_id": str(comment.pk),
         "token": "not-a-valid-token",
         "uidb64": "MQ",
     }
@@ -70,6 +74,9 @@ def fill(route: str, values: dict[str, str]) -> str:
 
     def repl(match):
         key = match.group(1).split(":")[-1]
+        if key == "pk":  # <pk> means the object of the section it sits in
+            section = next((s for s in ("problems", "notifications") if f"{s}/" in route), "?")
+            key = f"{section}/pk"
         if key not in values:
             pytest.fail(f"tests/test_url_walk.py: add a sample value for <{key}> ({route})")
         return values[key]
@@ -88,6 +95,16 @@ def snapshot_db() -> dict[str, list]:
 
 @pytest.fixture
 def world(cast, django_capture_on_commit_callbacks):
+    from competitions.models import PriorityProblem, ProblemComment, Sphere
+
+    problem = PriorityProblem.objects.create(
+        municipality=cast.municipality_a,
+        title="Нет пандусов у школы",
+        description="…",
+        sphere=Sphere.objects.first(),
+        status="published",
+    )
+    comment = ProblemComment.objects.create(problem=problem, author=cast.ngo_member, text="Да")
     with django_capture_on_commit_callbacks(execute=True):
         doc = request_document(
             "municipality-profile", cast.municipality_a, language="ru", by=cast.officer_a
@@ -95,7 +112,7 @@ def world(cast, django_capture_on_commit_callbacks):
         (notification,) = notify(
             [cast.officer_a], "municipal_staff_added", {"municipality": cast.municipality_a}
         )
-    return cast, sample_kwargs(cast, doc, notification)
+    return cast, sample_kwargs(cast, doc, notification, problem, comment)
 
 
 @pytest.mark.django_db

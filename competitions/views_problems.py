@@ -1,0 +1,243 @@
+"""Priority problems: public list and page, support and comments; officers' editing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.models import AuditEvent
+from competitions import problems as services
+from competitions.exceptions import CompetitionsError
+from competitions.forms import CommentForm, HideCommentForm, ProblemFilterForm, ProblemForm
+from competitions.models import PriorityProblem, ProblemComment, ProblemSupport
+from competitions.permissions import (
+    get_municipality_for_user,
+    get_problem_for_user,
+    get_public_problem,
+    staff_membership,
+)
+
+# --- public -------------------------------------------------------------------------
+
+
+@require_GET
+def problem_list(request: HttpRequest) -> HttpResponse:
+    form = ProblemFilterForm(request.GET or None)
+    problems = PriorityProblem.objects.public().select_related("municipality__region", "sphere")
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("region"):
+        problems = problems.filter(municipality__region=data["region"])
+    if data.get("municipality"):
+        problems = problems.filter(municipality=data["municipality"])
+    if data.get("sphere"):
+        problems = problems.filter(sphere=data["sphere"])
+    if data.get("status"):
+        problems = problems.filter(status=data["status"])
+    else:
+        problems = problems.exclude(status=PriorityProblem.Status.ARCHIVED)
+    if data.get("sort") == "new":
+        problems = problems.order_by("-published_at", "-id")
+    else:
+        problems = problems.order_by("-support_count", "-published_at", "-id")
+    page = Paginator(problems, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "competitions/problem_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_public_problem(pk)
+    return render(request, "competitions/problem_detail.html", _detail_context(request, problem))
+
+
+def _detail_context(request: HttpRequest, problem: PriorityProblem, **extra) -> dict:
+    user = request.user
+    is_officer = staff_membership(user, problem.municipality) is not None or (
+        user.is_authenticated and user.is_superuser
+    )
+    return {
+        "problem": problem,
+        "target_groups": problem.target_groups.all(),
+        "comments": problem.comments.select_related("author"),
+        "supported": user.is_authenticated
+        and ProblemSupport.objects.filter(problem=problem, user=user).exists(),
+        "comment_form": extra.pop("comment_form", CommentForm()),
+        "is_officer": is_officer,
+        **extra,
+    }
+
+
+@login_required
+@require_POST
+def problem_support(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_public_problem(pk)
+    try:
+        counted = services.support_problem(problem, user=request.user)
+    except CompetitionsError as exc:
+        messages.error(request, str(exc))
+    else:
+        if counted:
+            messages.success(request, _("Thank you: your support is counted."))
+        else:
+            messages.info(request, _("You have already supported this problem."))
+    return redirect("competitions:problem_detail", pk=problem.pk)
+
+
+@login_required
+@require_POST
+def problem_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_public_problem(pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(problem, user=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Your comment is published."))
+        return redirect("competitions:problem_detail", pk=problem.pk)
+    context = _detail_context(request, problem, comment_form=form)
+    return render(request, "competitions/problem_detail.html", context, status=400)
+
+
+# --- officers -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def workspace_problems(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = get_municipality_for_user(request, code)
+    problems = municipality.problems.select_related("sphere").order_by("status", "-updated_at")
+    return render(
+        request,
+        "competitions/workspace_problems.html",
+        {
+            "municipality": municipality,
+            "problems": problems,
+            "can_write": _can_write(request, municipality),
+        },
+    )
+
+
+def _can_write(request: HttpRequest, municipality) -> bool:
+    return request.user.is_superuser or staff_membership(request.user, municipality) is not None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_new(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = get_municipality_for_user(request, code, write=True)
+    form = ProblemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            problem = services.create_problem(
+                municipality,
+                data=form.cleaned_data,
+                target_groups=form.cleaned_data["target_groups"],
+                minutes=request.FILES.get("minutes"),
+                by=request,
+            )
+        except ValidationError as exc:
+            form.add_error("minutes", exc)
+        else:
+            messages.success(request, _("The draft is saved. Publish it when it is ready."))
+            return redirect("competitions:problem_edit", code=code, pk=problem.pk)
+    return render(
+        request,
+        "competitions/problem_form.html",
+        {"municipality": municipality, "form": form, "problem": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    problem = get_problem_for_user(request, code, pk, write=True)
+    form = ProblemForm(request.POST or None, request.FILES or None, instance=problem)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_problem(
+                problem,
+                data=form.cleaned_data,
+                target_groups=form.cleaned_data["target_groups"],
+                minutes=request.FILES.get("minutes"),
+                by=request,
+            )
+        except (ValidationError, CompetitionsError) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("The problem is saved."))
+            return redirect("competitions:problem_edit", code=code, pk=problem.pk)
+    problem.refresh_from_db()
+    return render(
+        request,
+        "competitions/problem_form.html",
+        {
+            "municipality": problem.municipality,
+            "form": form,
+            "problem": problem,
+            "history": AuditEvent.objects.for_object(problem).select_related("actor")[:30],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _confirm_transition(request, code, pk, *, service, template, done):
+    problem = get_problem_for_user(request, code, pk, write=True)
+    if request.method == "POST":
+        try:
+            service(problem, by=request)
+        except CompetitionsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+        return redirect("competitions:problem_edit", code=code, pk=problem.pk)
+    return render(request, template, {"problem": problem, "municipality": problem.municipality})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _confirm_transition(
+        request,
+        code,
+        pk,
+        service=services.publish_problem,
+        template="competitions/problem_publish.html",
+        done=_("The problem is published. Residents can now see and support it."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_archive(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _confirm_transition(
+        request,
+        code,
+        pk,
+        service=services.archive_problem,
+        template="competitions/problem_archive.html",
+        done=_("The problem is archived."),
+    )
+
+
+@login_required
+@require_POST
+def comment_hide(request: HttpRequest, code: str, pk: int, comment_id: int) -> HttpResponse:
+    problem = get_problem_for_user(request, code, pk, write=True)
+    comment = get_object_or_404(ProblemComment, pk=comment_id, problem=problem)
+    form = HideCommentForm(request.POST)
+    if form.is_valid():
+        services.hide_comment(comment, reason=form.cleaned_data["reason"], by=request)
+        messages.success(request, _("The comment is hidden."))
+    else:
+        messages.error(request, _("Give a reason for hiding the comment."))
+    return redirect("competitions:problem_detail", pk=problem.pk)
