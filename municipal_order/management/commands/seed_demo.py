@@ -6,6 +6,9 @@ same code paths as real data, so the demo exercises them.
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,7 +19,15 @@ from accounts.services import confirm_email, register_user
 from applications.models import Organization
 from applications.services import register_organization
 from audit.services import Actor, record
-from competitions.models import MinistryStaff, Municipality, MunicipalStaff, Region
+from competitions.models import (
+    MinistryStaff,
+    Municipality,
+    MunicipalStaff,
+    Region,
+    Sphere,
+    TargetGroup,
+)
+from competitions.problems import create_problem, publish_problem, support_problem
 from competitions.services import add_municipal_staff
 
 DEMO_PASSWORD = "demo-portal-2026"
@@ -104,6 +115,91 @@ MINISTRY = [
 
 ADMIN = ("admin@demo.kg", "Администратор портала (демо)")
 
+# (municipality, title, description, sphere, target groups, beneficiaries, cost, method,
+#  date, participants, women, publish?, supporters)
+PROBLEMS = [
+    (
+        "alamudun",
+        "Нет дневного центра для детей с инвалидностью",
+        "В айыл аймаке живут 46 детей с инвалидностью; ближайший реабилитационный центр "
+        "в Бишкеке. Родители, чаще матери, не могут работать, дети не получают занятий "
+        "с логопедом и массажистом.",
+        "disability",
+        ["children-with-disabilities", "families-with-disability", "unemployed-women"],
+        46,
+        "850000",
+        "pra",
+        "2026-02-18",
+        64,
+        41,
+        True,
+        ["ngo.komok@demo.kg", "ngo.umut@demo.kg", "expert.civil@demo.kg"],
+    ),
+    (
+        "alamudun",
+        "Пожилые одинокие люди без ухода зимой",
+        "Около 30 одиноких пожилых людей в отдалённых сёлах остаются зимой без помощи "
+        "с дровами, продуктами и лекарствами.",
+        "elderly",
+        ["elderly", "extremely-poor"],
+        30,
+        "400000",
+        "assembly",
+        "2026-02-25",
+        52,
+        30,
+        True,
+        ["ngo.komok@demo.kg"],
+    ),
+    (
+        "aleksandrovka",
+        "Подростки из семей трудовых мигрантов без присмотра",
+        "Дети, чьи родители работают за рубежом, живут с бабушками; растёт число пропусков "
+        "школы и правонарушений.",
+        "migration",
+        ["migrant-families", "youth"],
+        120,
+        "600000",
+        "focus_groups",
+        "2026-03-04",
+        38,
+        22,
+        True,
+        ["ngo.umut@demo.kg", "ngo.komok@demo.kg"],
+    ),
+    (
+        "karakol",
+        "Нет кризисного центра для пострадавших от насилия",
+        "Женщины и дети, пострадавшие от домашнего насилия, не имеют временного убежища "
+        "и юридической помощи в городе.",
+        "violence-prevention",
+        ["violence-survivors", "single-parent-families"],
+        80,
+        "1200000",
+        "hearing",
+        "2026-01-29",
+        75,
+        52,
+        True,
+        ["ngo.akjol@demo.kg", "ngo.ravnye@demo.kg", "ministry.issykkul@demo.kg"],
+    ),
+    (
+        "karakol",
+        "Бездомные люди зимой",
+        "По оценке мэрии, в городе 25–40 человек без жилья; ночлежки нет.",
+        "social-protection",
+        ["homeless"],
+        40,
+        None,
+        "survey",
+        "2026-03-10",
+        120,
+        64,
+        False,
+        [],
+    ),
+]
+
 
 class Command(BaseCommand):
     help = "Load demo data (idempotent). Imports territories first if needed."
@@ -178,6 +274,49 @@ class Command(BaseCommand):
                 record(
                     "ministry.staff_added", staff, by=SEED, after={"user": email, "region": region}
                 )
+        self._seed_problems()
+
+    def _seed_problems(self) -> None:
+        for (
+            code,
+            title,
+            description,
+            sphere,
+            groups,
+            beneficiaries,
+            cost,
+            method,
+            day,
+            participants,
+            women,
+            publish,
+            supporters,
+        ) in PROBLEMS:
+            municipality = self._municipality(code)
+            if municipality.problems.filter(title=title).exists():
+                continue
+            officer = municipality.staff.select_related("user").first().user
+            problem = create_problem(
+                municipality,
+                data={
+                    "title": title,
+                    "description": description,
+                    "sphere": Sphere.objects.get(code=sphere),
+                    "beneficiaries": beneficiaries,
+                    "estimated_cost": Decimal(cost) if cost else None,
+                    "assessment_method": method,
+                    "assessment_date": datetime.date.fromisoformat(day),
+                    "participants": participants,
+                    "women_participants": women,
+                },
+                target_groups=TargetGroup.objects.filter(code__in=groups),
+                minutes=None,
+                by=officer,
+            )
+            if publish:
+                publish_problem(problem, by=officer)
+                for email in supporters:
+                    support_problem(problem, user=User.objects.get(email=email))
 
     def _print_logins(self) -> None:
         out = self.stdout
