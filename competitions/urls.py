@@ -15,11 +15,13 @@ urlpatterns = [
     path("problems/<int:pk>/", views_problems.problem_detail, name="problem_detail"),
     path("problems/<int:pk>/support/", views_problems.problem_support, name="problem_support"),
     path("problems/<int:pk>/comments/", views_problems.problem_comment, name="problem_comment"),
+    path("programmes/<int:pk>/", views_problems.programme_detail, name="programme_detail"),
     # The municipality's private workspace
     path(W, views_workspace.workspace, name="workspace"),
     path(W + "staff/", views_workspace.add_staff, name="add_staff"),
     path(W + "staff/<int:staff_id>/remove/", views_workspace.remove_staff, name="remove_staff"),
     path(W + "problems/", views_problems.workspace_problems, name="workspace_problems"),
+    path(W + "programmes/new/", views_problems.programme_new, name="programme_new"),
     path(W + "problems/new/", views_problems.problem_new, name="problem_new"),
     path(W + "problems/<int:pk>/", views_problems.problem_edit, name="problem_edit"),
     path(W + "problems/<int:pk>/publish/", views_problems.problem_publish, name="problem_publish"),

@@ -62,5 +62,6 @@ def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
             "problems": municipality.problems.public()
             .exclude(status=PriorityProblem.Status.ARCHIVED)
             .order_by("-support_count")[:10],
+            "programmes": municipality.programmes.prefetch_related("years"),
         },
     )

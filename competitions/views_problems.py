@@ -14,8 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import AuditEvent
 from competitions import problems as services
 from competitions.exceptions import CompetitionsError
-from competitions.forms import CommentForm, HideCommentForm, ProblemFilterForm, ProblemForm
-from competitions.models import PriorityProblem, ProblemComment, ProblemSupport
+from competitions.forms import (
+    CommentForm,
+    HideCommentForm,
+    ProblemFilterForm,
+    ProblemForm,
+    ProgrammeForm,
+)
+from competitions.models import PriorityProblem, ProblemComment, ProblemSupport, Programme
 from competitions.permissions import (
     get_municipality_for_user,
     get_problem_for_user,
@@ -241,3 +247,45 @@ def comment_hide(request: HttpRequest, code: str, pk: int, comment_id: int) -> H
     else:
         messages.error(request, _("Give a reason for hiding the comment."))
     return redirect("competitions:problem_detail", pk=problem.pk)
+
+
+# --- programmes -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = get_municipality_for_user(request, code, write=True)
+    form = ProgrammeForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"budget", "problems"}}
+        programme = services.create_programme(
+            municipality,
+            data=data,
+            budget=form.cleaned_data["budget"],
+            problems=form.cleaned_data["problems"],
+            by=request,
+        )
+        messages.success(request, _("The programme is recorded and public."))
+        return redirect("competitions:programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "competitions/programme_form.html",
+        {"municipality": municipality, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(
+        Programme.objects.select_related("municipality__region").prefetch_related("years"), pk=pk
+    )
+    return render(
+        request,
+        "competitions/programme_detail.html",
+        {
+            "programme": programme,
+            "problems": programme.problems.public().select_related("sphere"),
+        },
+    )

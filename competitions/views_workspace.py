@@ -39,6 +39,7 @@ def _workspace_context(request: HttpRequest, municipality, form: AddStaffForm) -
         "membership": membership,
         "can_manage": request.user.is_superuser
         or (membership is not None and membership.role == MunicipalStaff.Role.HEAD),
+        "can_write": request.user.is_superuser or membership is not None,
         "staff": municipality.staff.select_related("user").order_by("role", "user__full_name"),
         "form": form,
         "history": AuditEvent.objects.for_object(municipality).select_related("actor")[:50],

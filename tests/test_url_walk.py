@@ -33,6 +33,7 @@ PUBLIC = {
     "competitions:municipality_detail",
     "competitions:problem_list",
     "competitions:problem_detail",
+    "competitions:programme_detail",
 }
 SKIP_NAMESPACES = {"admin"}  # Django's admin guards itself (tests/test_private_pages.py)
 
@@ -53,7 +54,7 @@ def walk(patterns, prefix="", namespace=""):
 ROUTES = sorted({(name or route, route) for name, route, _ in walk(get_resolver().url_patterns)})
 
 
-def sample_kwargs(cast, doc, notification, problem, comment) -> dict[str, str]:
+def sample_kwargs(cast, doc, notification, problem, comment, programme) -> dict[str, str]:
     staff = cast.municipality_a.staff.get(user=cast.officer_a_weak)
     return {
         "code": cast.municipality_a.code,
@@ -63,6 +64,7 @@ def sample_kwargs(cast, doc, notification, problem, comment) -> dict[str, str]:
         "object_id": str(cast.municipality_a.pk),
         "notifications/pk": str(notification.pk),
         "problems/pk": str(problem.pk),
+        "programmes/pk": str(programme.pk),
         "comment_id": str(comment.pk),
         "token": "not-a-valid-token",
         "uidb64": "MQ",
@@ -75,7 +77,8 @@ def fill(route: str, values: dict[str, str]) -> str:
     def repl(match):
         key = match.group(1).split(":")[-1]
         if key == "pk":  # <pk> means the object of the section it sits in
-            section = next((s for s in ("problems", "notifications") if f"{s}/" in route), "?")
+            sections = ("problems", "programmes", "notifications")
+            section = next((s for s in sections if f"{s}/" in route), "?")
             key = f"{section}/pk"
         if key not in values:
             pytest.fail(f"tests/test_url_walk.py: add a sample value for <{key}> ({route})")
@@ -95,7 +98,7 @@ def snapshot_db() -> dict[str, list]:
 
 @pytest.fixture
 def world(cast, django_capture_on_commit_callbacks):
-    from competitions.models import PriorityProblem, ProblemComment, Sphere
+    from competitions.models import PriorityProblem, ProblemComment, Programme, Sphere
 
     problem = PriorityProblem.objects.create(
         municipality=cast.municipality_a,
@@ -105,6 +108,15 @@ def world(cast, django_capture_on_commit_callbacks):
         status="published",
     )
     comment = ProblemComment.objects.create(problem=problem, author=cast.ngo_member, text="Да")
+    programme = Programme.objects.create(
+        municipality=cast.municipality_a,
+        title="Программа",
+        start_year=2026,
+        end_year=2027,
+        kenesh_decision_number="12",
+        kenesh_decision_date="2025-12-20",
+        needs_assessment="…",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         doc = request_document(
             "municipality-profile", cast.municipality_a, language="ru", by=cast.officer_a
@@ -112,7 +124,7 @@ def world(cast, django_capture_on_commit_callbacks):
         (notification,) = notify(
             [cast.officer_a], "municipal_staff_added", {"municipality": cast.municipality_a}
         )
-    return cast, sample_kwargs(cast, doc, notification, problem, comment)
+    return cast, sample_kwargs(cast, doc, notification, problem, comment, programme)
 
 
 @pytest.mark.django_db

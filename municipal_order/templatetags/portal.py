@@ -12,4 +12,7 @@ register = template.Library()
 def som(value: object, decimals: int = 2) -> str:
     """{{ amount|som }} → '1 234 567,00 сом'; {{ amount|som:0 }} → '1 234 567 сом'."""
     text = format_som(value, int(decimals))
-    return f"{text}{NBSP}{_('som')}" if text else ""
+    if not text:
+        return ""
+    unit = _("som")  # outside the f-string, so makemessages sees it
+    return f"{text}{NBSP}{unit}"

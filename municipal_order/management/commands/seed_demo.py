@@ -27,7 +27,12 @@ from competitions.models import (
     Sphere,
     TargetGroup,
 )
-from competitions.problems import create_problem, publish_problem, support_problem
+from competitions.problems import (
+    create_problem,
+    create_programme,
+    publish_problem,
+    support_problem,
+)
 from competitions.services import add_municipal_staff
 
 DEMO_PASSWORD = "demo-portal-2026"
@@ -114,6 +119,24 @@ MINISTRY = [
 ]
 
 ADMIN = ("admin@demo.kg", "Администратор портала (демо)")
+
+# (municipality, title, (first, last year), (kenesh decision No., date), budget by year)
+PROGRAMMES = [
+    (
+        "alamudun",
+        "Программа государственного социального заказа Аламудунского АА на 2026–2027 годы",
+        (2026, 2027),
+        ("VII-14/3", "2025-12-19"),
+        {2026: "1200000", 2027: "1500000"},
+    ),
+    (
+        "karakol",
+        "Муниципальный социальный заказ города Каракол на 2026 год",
+        (2026, 2026),
+        ("32-4", "2025-12-26"),
+        {2026: "2000000"},
+    ),
+]
 
 # (municipality, title, description, sphere, target groups, beneficiaries, cost, method,
 #  date, participants, women, publish?, supporters)
@@ -317,6 +340,30 @@ class Command(BaseCommand):
                 publish_problem(problem, by=officer)
                 for email in supporters:
                     support_problem(problem, user=User.objects.get(email=email))
+        self._seed_programmes()
+
+    def _seed_programmes(self) -> None:
+        for code, title, years, decision, budget in PROGRAMMES:
+            municipality = self._municipality(code)
+            if municipality.programmes.filter(title=title).exists():
+                continue
+            create_programme(
+                municipality,
+                data={
+                    "title": title,
+                    "start_year": years[0],
+                    "end_year": years[1],
+                    "kenesh_decision_number": decision[0],
+                    "kenesh_decision_date": datetime.date.fromisoformat(decision[1]),
+                    "needs_assessment": (
+                        "Совместное изучение нужд сообщества (СИНС) в сёлах аймака, "
+                        "январь–март 2026: фокус-группы по 7 категориям, сход жителей."
+                    ),
+                },
+                budget={year: Decimal(amount) for year, amount in budget.items()},
+                problems=municipality.problems.public(),
+                by=municipality.staff.first().user,
+            )
 
     def _print_logins(self) -> None:
         out = self.stdout
