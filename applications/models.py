@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from competitions.models import Municipality, Region
+from competitions.models import LegalForm, Municipality, Region
 from municipal_order.lib.i18n import localized
 
 inn_validator = RegexValidator(r"^\d{14}$", _("The INN has exactly 14 digits."))
@@ -14,14 +14,7 @@ inn_validator = RegexValidator(r"^\d{14}$", _("The INN has exactly 14 digits."))
 class Organization(models.Model):
     """An applicant: usually an NCO registered with the Ministry of Justice."""
 
-    class LegalForm(models.TextChoices):
-        PUBLIC_ASSOCIATION = "public_association", _("public association")
-        FOUNDATION = "foundation", _("foundation")
-        INSTITUTION = "institution", _("institution")
-        ASSOCIATION = "association", _("association of legal entities")
-        COMMUNITY_BASED = "community_based", _("community-based organisation")
-        OTHER_LEGAL_ENTITY = "other_legal_entity", _("other legal entity")
-        ENTREPRENEUR = "entrepreneur", _("individual entrepreneur")
+    LegalForm = LegalForm
 
     name_ru = models.CharField(_("name (Russian)"), max_length=255)
     name_ky = models.CharField(_("name (Kyrgyz)"), max_length=255, blank=True)

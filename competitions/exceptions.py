@@ -12,3 +12,11 @@ class AlreadyStaff(CompetitionsError):
 
 class TransitionNotAllowed(CompetitionsError):
     """The object's current state does not allow this step."""
+
+
+class CallNotReady(CompetitionsError):
+    """The call cannot be announced yet; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems

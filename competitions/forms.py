@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from competitions.models import (
+    CommissionMember,
+    Competition,
+    LegalForm,
     Municipality,
     MunicipalStaff,
     PriorityProblem,
@@ -205,3 +208,255 @@ class ProgrammeForm(forms.ModelForm):
                     % {"years": ", ".join(map(str, outside))},
                 )
         return cleaned
+
+
+BISHKEK_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CallForm(forms.ModelForm):
+    """The call itself. Times are typed and shown in Bishkek time (the site's TIME_ZONE)."""
+
+    eligible_forms = forms.MultipleChoiceField(
+        label=_("Who may apply"),
+        choices=LegalForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=LegalForm.non_commercial,
+    )
+
+    class Meta:
+        model = Competition
+        fields = [
+            "title",
+            "programme",
+            "problems",
+            "sphere",
+            "goal",
+            "tasks",
+            "target_group",
+            "funding_source",
+            "total_budget",
+            "max_per_bid",
+            "min_cofinancing_pct",
+            "implementation_start",
+            "implementation_end",
+            "opens_at",
+            "closes_at",
+            "required_documents",
+            "eligible_forms",
+            "region_only",
+            "verified_only",
+            "pass_threshold",
+            "appeal_days",
+            "tie_break",
+            "quorum_pct",
+            "civil_society_min_pct",
+            "rule_set",
+        ]
+        widgets = {
+            "problems": forms.CheckboxSelectMultiple,
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "tasks": forms.Textarea(attrs={"rows": 3}),
+            "target_group": forms.Textarea(attrs={"rows": 2}),
+            "required_documents": forms.Textarea(attrs={"rows": 4}),
+            "implementation_start": DATE,
+            "implementation_end": DATE,
+            "opens_at": BISHKEK_DATETIME,
+            "closes_at": BISHKEK_DATETIME,
+        }
+        help_texts = {
+            "opens_at": _("Bishkek time (UTC+6)."),
+            "closes_at": _("Bishkek time (UTC+6). Bids are accepted strictly before this minute."),
+        }
+
+    def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = municipality.programmes.all()
+        self.fields["problems"].queryset = municipality.problems.filter(
+            status__in=[PriorityProblem.Status.PUBLISHED, PriorityProblem.Status.IN_CALL]
+        )
+        if not self.instance.pk and not self.initial.get("required_documents"):
+            self.initial["required_documents"] = "\n".join(
+                str(d) for d in DEFAULT_REQUIRED_DOCUMENTS
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        budget, maximum = cleaned.get("total_budget"), cleaned.get("max_per_bid")
+        if budget is not None and maximum is not None and maximum > budget:
+            self.add_error("max_per_bid", _("The maximum per bid cannot exceed the total budget."))
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and opens >= closes:
+            self.add_error("closes_at", _("The deadline must come after the opening."))
+        if closes and closes <= timezone.now():
+            self.add_error("closes_at", _("The deadline must be in the future."))
+        start, end = cleaned.get("implementation_start"), cleaned.get("implementation_end")
+        if start and end and end < start:
+            self.add_error(
+                "implementation_end", _("The implementation cannot end before it starts.")
+            )
+        if start and closes and start < timezone.localtime(closes).date():
+            self.add_error(
+                "implementation_start",
+                _("The implementation cannot start before the deadline for bids."),
+            )
+        for field in (
+            "pass_threshold",
+            "min_cofinancing_pct",
+            "quorum_pct",
+            "civil_society_min_pct",
+        ):
+            value = cleaned.get(field)
+            if value is not None and value > 100:
+                self.add_error(field, _("At most 100."))
+        return cleaned
+
+
+DEFAULT_REQUIRED_DOCUMENTS = [
+    _("Application form"),
+    _("Certificate of state registration and charter"),
+    _("Project description with calendar plan"),
+    _("Budget"),
+    _("Letters of commitment and proof of own contribution"),
+]
+
+
+class CriterionForm(forms.Form):
+    title = forms.CharField(label=_("Criterion"), max_length=255)
+    guidance = forms.CharField(
+        label=_("Guidance for the commission"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+    weight = forms.IntegerField(label=_("Weight, %"), min_value=1, max_value=100)
+    max_score = forms.IntegerField(label=_("Maximum score"), min_value=1, max_value=100, initial=10)
+
+    def has_changed(self) -> bool:
+        # A row with neither title nor weight is an unused blank row, whatever the defaults.
+        return any(self.data.get(self.add_prefix(f), "").strip() for f in ("title", "weight"))
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        rows = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if not rows:
+            raise forms.ValidationError(_("Add at least one criterion."))
+        total = sum(r["weight"] for r in rows)
+        if total != 100:
+            raise forms.ValidationError(
+                _("The weights add up to %(total)s%%; they must add up to 100%%."),
+                params={"total": total},
+            )
+
+    def rows(self) -> list[dict]:
+        return [
+            {k: f.cleaned_data[k] for k in ("title", "guidance", "weight", "max_score")}
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm, formset=BaseCriterionFormSet, extra=2, can_delete=True
+)
+
+
+class CommissionMemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the member"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=CommissionMember.Role.choices, initial=CommissionMember.Role.MEMBER
+    )
+    affiliation = forms.ChoiceField(
+        label=_("Affiliation"), choices=CommissionMember.Affiliation.choices
+    )
+
+    def has_changed(self) -> bool:
+        # Role and affiliation have defaults; only a typed e-mail makes a row.
+        return bool(self.data.get(self.add_prefix("email"), "").strip())
+
+    def clean_email(self) -> str:
+        from accounts.models import User, normalize_email
+
+        email = normalize_email(self.cleaned_data["email"])
+        user = User.objects.filter(email=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No active account uses this e-mail. Ask the person to sign up first.")
+            )
+        self.user = user
+        return email
+
+
+class BaseCommissionFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        emails, roles = set(), []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            if data["email"] in emails:
+                raise forms.ValidationError(
+                    _("%(email)s is listed twice."), params={"email": data["email"]}
+                )
+            emails.add(data["email"])
+            roles.append(data["role"])
+        for role in (CommissionMember.Role.CHAIR, CommissionMember.Role.SECRETARY):
+            if roles.count(role) > 1:
+                raise forms.ValidationError(
+                    _("The commission has one %(role)s."), params={"role": role.label}
+                )
+
+    def rows(self) -> list[dict]:
+        return [
+            {
+                "user": f.user,
+                "role": f.cleaned_data["role"],
+                "affiliation": f.cleaned_data["affiliation"],
+            }
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+CommissionFormSet = forms.formset_factory(
+    CommissionMemberForm, formset=BaseCommissionFormSet, extra=3, can_delete=True
+)
+
+
+class CancelCallForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Public reason for cancelling"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AmendCallForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Public reason for the amendment"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    total_budget = forms.DecimalField(
+        label=_("Total budget, KGS"), max_digits=14, decimal_places=2, min_value=1
+    )
+    max_per_bid = forms.DecimalField(
+        label=_("Maximum per bid, KGS"), max_digits=14, decimal_places=2, min_value=1
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Deadline for bids"), widget=BISHKEK_DATETIME, help_text=_("Bishkek time (UTC+6).")
+    )
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -100,3 +100,23 @@ def get_public_problem(pk: int) -> PriorityProblem:
     return get_object_or_404(
         PriorityProblem.objects.public().select_related("municipality__region", "sphere"), pk=pk
     )
+
+
+def get_call_for_user(request: HttpRequest, code: str, pk: int, *, write: bool = False):
+    """A call through its municipality's workspace (drafts included)."""
+    from competitions.models import Competition
+
+    municipality = get_municipality_for_user(request, code, write=write)
+    call = Competition.objects.filter(pk=pk, municipality=municipality).first()
+    if call is None:
+        raise Http404
+    return call
+
+
+def get_public_call(pk: int):
+    from competitions.models import Competition
+
+    return get_object_or_404(
+        Competition.objects.public().select_related("municipality__region", "programme", "sphere"),
+        pk=pk,
+    )

@@ -14,7 +14,11 @@ from documents.services import request_document
 
 
 def _get_document_for_user(request: HttpRequest, doc_id) -> GeneratedDocument:
-    """404 unless the user may see the object the document is about."""
+    """404 unless the user may see the object the document is about.
+
+    No login requirement here: a kind decides (a call's announcement is public,
+    a municipality's profile is not).
+    """
     doc = get_object_or_404(GeneratedDocument, pk=doc_id)
     kind = get_kind(doc.kind)
     obj = kind.model._default_manager.filter(pk=doc.object_id).first()
@@ -41,14 +45,12 @@ def request_view(request: HttpRequest, kind: str, object_id: str) -> HttpRespons
     return redirect("documents:detail", doc_id=doc.pk)
 
 
-@login_required
 @require_GET
 def detail(request: HttpRequest, doc_id) -> HttpResponse:
     doc = _get_document_for_user(request, doc_id)
     return render(request, "documents/detail.html", {"document": doc})
 
 
-@login_required
 @require_GET
 def download(request: HttpRequest, doc_id) -> HttpResponse:
     doc = _get_document_for_user(request, doc_id)

@@ -34,6 +34,8 @@ PUBLIC = {
     "competitions:problem_list",
     "competitions:problem_detail",
     "competitions:programme_detail",
+    "competitions:call_list",
+    "competitions:call_detail",
 }
 SKIP_NAMESPACES = {"admin"}  # Django's admin guards itself (tests/test_private_pages.py)
 
@@ -54,7 +56,9 @@ def walk(patterns, prefix="", namespace=""):
 ROUTES = sorted({(name or route, route) for name, route, _ in walk(get_resolver().url_patterns)})
 
 
-def sample_kwargs(cast, doc, notification, problem, comment, programme) -> dict[str, str]:
+def sample_kwargs(
+    cast, doc, notification, problem, comment, programme, call, question
+) -> dict[str, str]:
     staff = cast.municipality_a.staff.get(user=cast.officer_a_weak)
     return {
         "code": cast.municipality_a.code,
@@ -65,6 +69,8 @@ def sample_kwargs(cast, doc, notification, problem, comment, programme) -> dict[
         "notifications/pk": str(notification.pk),
         "problems/pk": str(problem.pk),
         "programmes/pk": str(programme.pk),
+        "calls/pk": str(call.pk),
+        "question_id": str(question.pk),
         "comment_id": str(comment.pk),
         "token": "not-a-valid-token",
         "uidb64": "MQ",
@@ -77,7 +83,7 @@ def fill(route: str, values: dict[str, str]) -> str:
     def repl(match):
         key = match.group(1).split(":")[-1]
         if key == "pk":  # <pk> means the object of the section it sits in
-            sections = ("problems", "programmes", "notifications")
+            sections = ("calls", "problems", "programmes", "notifications")
             section = next((s for s in sections if f"{s}/" in route), "?")
             key = f"{section}/pk"
         if key not in values:
@@ -98,7 +104,14 @@ def snapshot_db() -> dict[str, list]:
 
 @pytest.fixture
 def world(cast, django_capture_on_commit_callbacks):
-    from competitions.models import PriorityProblem, ProblemComment, Programme, Sphere
+    from competitions.models import (
+        PriorityProblem,
+        ProblemComment,
+        Programme,
+        Question,
+        Sphere,
+    )
+    from tests.competitions.conftest import make_call
 
     problem = PriorityProblem.objects.create(
         municipality=cast.municipality_a,
@@ -124,7 +137,9 @@ def world(cast, django_capture_on_commit_callbacks):
         (notification,) = notify(
             [cast.officer_a], "municipal_staff_added", {"municipality": cast.municipality_a}
         )
-    return cast, sample_kwargs(cast, doc, notification, problem, comment, programme)
+    call = make_call(cast, status="published")
+    question = Question.objects.create(competition=call, asked_by=cast.ngo_member, text="?")
+    return cast, sample_kwargs(cast, doc, notification, problem, comment, programme, call, question)
 
 
 @pytest.mark.django_db

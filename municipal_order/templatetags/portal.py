@@ -16,3 +16,22 @@ def som(value: object, decimals: int = 2) -> str:
         return ""
     unit = _("som")  # outside the f-string, so makemessages sees it
     return f"{text}{NBSP}{unit}"
+
+
+@register.simple_tag
+def amended_value(field: str, value: object) -> str:
+    """Amendment values are stored as JSON (ISO times in UTC, decimals as strings)."""
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.dateformat import format as date_format
+
+    if field == "closes_at" and isinstance(value, str):
+        try:
+            moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        return date_format(timezone.localtime(moment), "d.m.Y H:i")
+    if field in {"total_budget", "max_per_bid"}:
+        return som(value)
+    return "" if value is None else str(value)

@@ -74,10 +74,9 @@ def test_outsiders_get_404_for_the_document(cast, client_for, ready_doc, who):
     assert client.get(f"/documents/{ready_doc.pk}/download/").status_code == 404
 
 
-def test_anonymous_is_sent_to_login(client, ready_doc):
-    response = client.get(f"/documents/{ready_doc.pk}/download/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+def test_anonymous_gets_404_for_a_private_document(client, ready_doc):
+    assert client.get(f"/documents/{ready_doc.pk}/").status_code == 404
+    assert client.get(f"/documents/{ready_doc.pk}/download/").status_code == 404
 
 
 def test_a_pending_document_page_refreshes(cast, client_for, django_capture_on_commit_callbacks):

@@ -1,0 +1,271 @@
+"""Services for calls (competitions): drafting, announcing, amending, cancelling, Q&A.
+
+Atomic, locked, audited; PDFs and notifications after commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.services import Actor, record, snapshot
+from competitions.exceptions import CallNotReady, CompetitionsError
+from competitions.models import (
+    Amendment,
+    CommissionMember,
+    Competition,
+    Criterion,
+    Municipality,
+    PriorityProblem,
+    Question,
+)
+
+CALL_FIELDS = [
+    "programme",
+    "title",
+    "goal",
+    "tasks",
+    "target_group",
+    "sphere",
+    "funding_source",
+    "total_budget",
+    "max_per_bid",
+    "min_cofinancing_pct",
+    "implementation_start",
+    "implementation_end",
+    "opens_at",
+    "closes_at",
+    "required_documents",
+    "eligible_forms",
+    "region_only",
+    "verified_only",
+    "pass_threshold",
+    "appeal_days",
+    "tie_break",
+    "quorum_pct",
+    "civil_society_min_pct",
+    "rule_set",
+]
+
+# The common criteria of local-initiative and social-order calls (shared/domain.md §2).
+# Weights are a starting point the officer adjusts; the regulation fixes none.
+COMMON_CRITERIA = [
+    (gettext_lazy("Importance for the living standards of the target group"), 30),
+    (gettext_lazy("Participation of citizens and the community"), 20),
+    (gettext_lazy("Sustainability after the funding ends"), 20),
+    (gettext_lazy("Justified, realistic budget"), 20),
+    (gettext_lazy("Own contribution and other funds raised"), 10),
+]
+
+
+def _call_snapshot(call: Competition) -> dict[str, Any]:
+    data = snapshot(call, [*CALL_FIELDS, "status"])
+    data["criteria"] = [
+        {"title": c.title, "weight": c.weight, "max_score": c.max_score}
+        for c in call.criteria.all()
+    ]
+    data["commission"] = [
+        {"user": m.user.email, "role": m.role, "affiliation": m.affiliation}
+        for m in call.commission.select_related("user")
+    ]
+    data["problems"] = sorted(call.problems.values_list("pk", flat=True))
+    return data
+
+
+def _replace_children(call: Competition, criteria: list[dict], commission: list[dict]) -> None:
+    call.criteria.all().delete()
+    for position, item in enumerate(criteria):
+        Criterion.objects.create(competition=call, position=position, **item)
+    call.commission.all().delete()
+    for item in commission:
+        CommissionMember.objects.create(competition=call, **item)
+
+
+@transaction.atomic
+def save_draft(
+    municipality: Municipality,
+    *,
+    call: Competition | None,
+    data: dict[str, Any],
+    problems: Any,
+    criteria: list[dict],
+    commission: list[dict],
+    by: Any,
+) -> Competition:
+    """Create a draft call or replace a draft's content (criteria and commission included)."""
+    if call is not None:
+        call = Competition.objects.select_for_update().get(pk=call.pk)
+        if call.status != Competition.Status.DRAFT:
+            raise CompetitionsError(_("An announced call changes only through a public amendment."))
+        before = _call_snapshot(call)
+    else:
+        call = Competition(municipality=municipality, created_by=getattr(by, "user", by))
+        before = None
+    for field in CALL_FIELDS:
+        if field in data:
+            setattr(call, field, data[field])
+    call.save()
+    call.problems.set(problems)
+    _replace_children(call, criteria, commission)
+    after = _call_snapshot(call)
+    if after != before:
+        record(
+            "call.created" if before is None else "call.updated",
+            call,
+            by=by,
+            before=before,
+            after=after,
+        )
+    return call
+
+
+def publication_problems(call: Competition, now: datetime.datetime | None = None) -> list[str]:
+    """Everything that stops the call from being announced, in words for the officer."""
+    now = now or timezone.now()
+    found = []
+    criteria = list(call.criteria.all())
+    if not criteria:
+        found.append(_("Add at least one evaluation criterion."))
+    elif sum(c.weight for c in criteria) != 100:
+        found.append(
+            _("The criteria weights add up to %(sum)s%%; they must add up to 100%%.")
+            % {"sum": sum(c.weight for c in criteria)}
+        )
+    if call.closes_at <= now:
+        found.append(_("The deadline must be in the future."))
+    if call.opens_at >= call.closes_at:
+        found.append(_("Bids must open before the deadline."))
+    if call.implementation_start < timezone.localtime(call.closes_at).date():
+        found.append(_("The implementation cannot start before the deadline for bids."))
+    if call.max_per_bid > call.total_budget:
+        found.append(_("The maximum per bid cannot exceed the total budget."))
+    if not call.eligible_forms:
+        found.append(_("Choose who may apply."))
+    if not call.problems.exists():
+        found.append(_("Link the call to at least one published priority problem."))
+    if call.programme.municipality_id != call.municipality_id:
+        found.append(_("The programme belongs to another municipality."))
+    members = list(call.commission.all())
+    roles = [m.role for m in members]
+    if CommissionMember.Role.CHAIR not in roles:
+        found.append(_("Appoint the chair of the commission."))
+    if CommissionMember.Role.SECRETARY not in roles:
+        found.append(_("Appoint the secretary of the commission."))
+    if members:
+        civil = sum(m.affiliation == CommissionMember.Affiliation.CIVIL_SOCIETY for m in members)
+        share = Decimal(civil * 100) / len(members)
+        if share < call.civil_society_min_pct:
+            found.append(
+                _(
+                    "Civil society holds %(share)s%% of the commission seats; "
+                    "this call requires at least %(min)s%%."
+                )
+                % {"share": round(share), "min": call.civil_society_min_pct}
+            )
+    return found
+
+
+def publish_call(call: Competition, *, by: Any) -> Competition:
+    from documents.services import request_document
+
+    with transaction.atomic():
+        call = Competition.objects.select_for_update().get(pk=call.pk)
+        if call.status != Competition.Status.DRAFT:
+            raise CompetitionsError(_("Only a draft call can be announced."))
+        problems = publication_problems(call)
+        if problems:
+            raise CallNotReady(problems)
+        call.publish()
+        call.save(update_fields=["status", "published_at", "updated_at"])
+        call.problems.filter(status=PriorityProblem.Status.PUBLISHED).update(
+            status=PriorityProblem.Status.IN_CALL
+        )
+        record("call.published", call, by=by, after=_call_snapshot(call))
+        # The announcement in both state languages, ready for the public page.
+        for language in ("ru", "ky"):
+            request_document(
+                "call-announcement", call, language=language, by=Actor.system("announcement")
+            )
+    return call
+
+
+@transaction.atomic
+def cancel_call(call: Competition, *, reason: str, by: Any) -> Competition:
+    call = Competition.objects.select_for_update().get(pk=call.pk)
+    before = {"status": call.status}
+    call.cancel(reason)
+    call.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    record(
+        "call.cancelled",
+        call,
+        by=by,
+        before=before,
+        after={"status": call.status, "reason": reason},
+    )
+    return call
+
+
+AMENDABLE = ["total_budget", "max_per_bid", "closes_at"]
+
+
+@transaction.atomic
+def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: Any) -> Amendment:
+    """Change budget or deadline of an announced call, as a public amendment."""
+    call = Competition.objects.select_for_update().get(pk=call.pk)
+    if call.phase() not in {"upcoming", "accepting"}:
+        raise CompetitionsError(_("Only an announced call before its deadline can be amended."))
+    before = snapshot(call, AMENDABLE)
+    for field, value in changes.items():
+        if field not in AMENDABLE:
+            raise CompetitionsError(f"{field} cannot be amended")
+        if value is not None:
+            if field in {"total_budget", "max_per_bid"}:
+                value = Decimal(value).quantize(Decimal("0.01"))
+            setattr(call, field, value)
+    if call.max_per_bid > call.total_budget:
+        raise CompetitionsError(_("The maximum per bid cannot exceed the total budget."))
+    if call.closes_at <= timezone.now():
+        raise CompetitionsError(_("The deadline must be in the future."))
+    after = snapshot(call, AMENDABLE)
+    diff = {k: {"before": before[k], "after": after[k]} for k in AMENDABLE if before[k] != after[k]}
+    if not diff:
+        raise CompetitionsError(_("The amendment changes nothing."))
+    call.save(update_fields=[*AMENDABLE, "updated_at"])
+    amendment = Amendment.objects.create(
+        competition=call, created_by=getattr(by, "user", by), reason=reason, changes=diff
+    )
+    record("call.amended", call, by=by, before=before, after={**after, "reason": reason})
+    return amendment
+
+
+@transaction.atomic
+def ask_question(call: Competition, *, user: Any, text: str) -> Question:
+    if call.phase() not in {"upcoming", "accepting"}:
+        raise CompetitionsError(_("Questions are taken until the deadline."))
+    question = Question.objects.create(competition=call, asked_by=user, text=text.strip())
+    record("call.question_asked", call, by=user, after={"question": question.pk})
+    return question
+
+
+@transaction.atomic
+def answer_question(question: Question, *, text: str, by: Any) -> Question:
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    before = {"answer": question.answer}
+    question.answer = text.strip()
+    question.answered_at = timezone.now()
+    question.answered_by = getattr(by, "user", by)
+    question.save(update_fields=["answer", "answered_at", "answered_by"])
+    record(
+        "call.question_answered",
+        question.competition,
+        by=by,
+        before=before,
+        after={"question": question.pk, "answer": question.answer},
+    )
+    return question
