@@ -171,17 +171,20 @@ def publication_problems(call: Competition, now: datetime.datetime | None = None
     return found
 
 
-def publish_call(call: Competition, *, by: Any) -> Competition:
+def publish_call(
+    call: Competition, *, by: Any, now: datetime.datetime | None = None
+) -> Competition:
+    """Announce a draft. `now` lets an import record a call announced in the past."""
     from documents.services import request_document
 
     with transaction.atomic():
         call = Competition.objects.select_for_update().get(pk=call.pk)
         if call.status != Competition.Status.DRAFT:
             raise CompetitionsError(_("Only a draft call can be announced."))
-        problems = publication_problems(call)
+        problems = publication_problems(call, now)
         if problems:
             raise CallNotReady(problems)
-        call.publish()
+        call.publish(now)
         call.save(update_fields=["status", "published_at", "updated_at"])
         call.problems.filter(status=PriorityProblem.Status.PUBLISHED).update(
             status=PriorityProblem.Status.IN_CALL

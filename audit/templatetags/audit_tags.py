@@ -41,8 +41,19 @@ def field_label(key: str) -> str:
     return FIELD_LABELS.get(key, key)
 
 
+def _plain(value: object) -> str:
+    """Nested JSON (lists of criteria, members…) as one readable line."""
+    if isinstance(value, dict):
+        return ", ".join(_plain(v) for v in value.values() if v not in (None, ""))
+    if isinstance(value, list):
+        return "; ".join(_plain(v) for v in value) or "—"
+    return str(value)
+
+
 @register.simple_tag
 def value_label(key: str, value: object) -> object:
     if value is None or value == "":
         return "—"
+    if isinstance(value, list | dict):
+        return _plain(value)
     return VALUE_LABELS.get((key, value), value)

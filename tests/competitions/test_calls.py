@@ -122,6 +122,16 @@ def test_an_officer_drafts_a_call(cast, client_for):
     ]
     assert {m.role for m in call.commission.all()} == {"chair", "secretary"}
     assert AuditEvent.objects.get(action="call.created").after["criteria"][0]["weight"] == 70
+    # A change to the draft shows in its history, criteria as readable lines.
+    data = call_post(cast, **{"criteria-0-weight": "60", "criteria-1-weight": "40"})
+    data["programme"] = call.programme_id
+    data["problems"] = [p.pk for p in call.problems.all()]
+    assert client_for(cast.officer_a).post(workspace(call, "edit"), data).status_code == 302
+    page = client_for(cast.officer_a).get(workspace(call, "edit"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Значимость, 70, 10; Бюджет, 30, 10" in html
+    assert "Значимость, 60, 10; Бюджет, 40, 10" in html
 
 
 @time_machine.travel(NOW, tick=False)

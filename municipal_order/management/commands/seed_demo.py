@@ -13,13 +13,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import confirm_email, register_user
 from applications.models import Organization
 from applications.services import register_organization
 from audit.services import Actor, record
+from competitions.calls import COMMON_CRITERIA, publish_call, save_draft
 from competitions.models import (
+    LegalForm,
     MinistryStaff,
     Municipality,
     MunicipalStaff,
@@ -120,6 +123,37 @@ MINISTRY = [
 
 ADMIN = ("admin@demo.kg", "Администратор портала (демо)")
 
+# (municipality, problem it answers, title, phase, budget, chair, third member)
+CALLS = [
+    (
+        "alamudun",
+        "Нет дневного центра для детей с инвалидностью",
+        "Дневной реабилитационный центр для детей с инвалидностью",
+        "open",
+        "850000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+    (
+        "aleksandrovka",
+        "Подростки из семей трудовых мигрантов без присмотра",
+        "Клуб продлённого дня для подростков из семей мигрантов",
+        "closed",
+        "600000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+    (
+        "karakol",
+        "Нет кризисного центра для пострадавших от насилия",
+        "Кризисный центр для пострадавших от домашнего насилия",
+        "draft",
+        "1200000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+]
+
 # (municipality, title, (first, last year), (kenesh decision No., date), budget by year)
 PROGRAMMES = [
     (
@@ -128,6 +162,13 @@ PROGRAMMES = [
         (2026, 2027),
         ("VII-14/3", "2025-12-19"),
         {2026: "1200000", 2027: "1500000"},
+    ),
+    (
+        "aleksandrovka",
+        "Программа социального заказа Александровского АА на 2026 год",
+        (2026, 2026),
+        ("V-22/1", "2025-12-24"),
+        {2026: "900000"},
     ),
     (
         "karakol",
@@ -341,6 +382,76 @@ class Command(BaseCommand):
                 for email in supporters:
                     support_problem(problem, user=User.objects.get(email=email))
         self._seed_programmes()
+        self._seed_calls()
+
+    def _seed_calls(self) -> None:
+        """One call open for bids, one closed, one still a draft."""
+        now = timezone.now()
+        day = datetime.timedelta(days=1)
+        for code, problem_title, title, phase, budget, chair, secretary in CALLS:
+            municipality = self._municipality(code)
+            if municipality.competitions.filter(title=title).exists():
+                continue
+            officer = municipality.staff.select_related("user").first().user
+            problem = municipality.problems.get(title=problem_title)
+            if phase == "closed":
+                opens, closes, announced = now - 40 * day, now - 5 * day, now - 41 * day
+            else:
+                opens, closes, announced = now - 2 * day, now + 21 * day, now
+            closes = closes.replace(hour=12, minute=0, second=0, microsecond=0)  # 18:00 Bishkek
+            call = save_draft(
+                municipality,
+                call=None,
+                data={
+                    "programme": municipality.programmes.first(),
+                    "title": title,
+                    "goal": problem.description,
+                    "tasks": "1. Подготовить помещение и оборудование.\n"
+                    "2. Набрать и обучить специалистов.\n"
+                    "3. Оказывать услуги не менее 9 месяцев и отчитаться перед сообществом.",
+                    "target_group": ", ".join(g.name_ru for g in problem.target_groups.all()),
+                    "sphere": problem.sphere,
+                    "funding_source": "local",
+                    "total_budget": Decimal(budget),
+                    "max_per_bid": Decimal(budget),
+                    "min_cofinancing_pct": 10,
+                    "implementation_start": (closes + 30 * day).date(),
+                    "implementation_end": (closes + 300 * day).date(),
+                    "opens_at": opens,
+                    "closes_at": closes,
+                    "required_documents": "\n".join(
+                        [
+                            "Заявка по форме",
+                            "Свидетельство о государственной регистрации и устав",
+                            "Описание проекта с календарным планом",
+                            "Бюджет проекта",
+                            "Гарантийные письма партнёров",
+                        ]
+                    ),
+                    "eligible_forms": LegalForm.non_commercial(),
+                },
+                problems=[problem],
+                criteria=[
+                    {"title": str(t), "weight": w, "max_score": 10, "guidance": ""}
+                    for t, w in COMMON_CRITERIA
+                ],
+                commission=[
+                    {
+                        "user": User.objects.get(email=chair),
+                        "role": "chair",
+                        "affiliation": "civil_society",
+                    },
+                    {"user": officer, "role": "secretary", "affiliation": "state"},
+                    {
+                        "user": User.objects.get(email=secretary),
+                        "role": "member",
+                        "affiliation": "civil_society",
+                    },
+                ],
+                by=officer,
+            )
+            if phase != "draft":
+                publish_call(call, by=officer, now=announced)
 
     def _seed_programmes(self) -> None:
         for code, title, years, decision, budget in PROGRAMMES:
