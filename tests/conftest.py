@@ -33,10 +33,24 @@ def user(django_user_model, password):
     )
 
 
+def ensure_reference_data() -> None:
+    """Spheres and target groups come from a data migration; a transactional test
+    before this one may have flushed them (PostgreSQL), so load them again."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "competitions.migrations.0004_reference_spheres_target_groups"
+    )
+    migration.load(apps, None)
+
+
 class Cast:
     """The people every permission test needs (STYLE.md §18)."""
 
     def __init__(self, django_user_model):
+        ensure_reference_data()
         from django.utils import timezone
 
         from applications.models import Organization, OrganizationMember
