@@ -41,6 +41,9 @@ run: setup
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+bench: setup
+	$(BIN)/python scripts/bench.py
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
