@@ -45,3 +45,29 @@ def get_organization_for_user(
     if write and membership.role not in _WRITE:
         raise PermissionDenied(_("Your role in the organisation only allows reading."))
     return organization
+
+
+def can_verify(user, organization: Organization) -> bool:
+    """Officers of the organisation's municipality and site administrators verify it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    from competitions.models import MunicipalStaff
+
+    return (
+        organization.municipality_id is not None
+        and MunicipalStaff.objects.filter(
+            user=user, municipality_id=organization.municipality_id
+        ).exists()
+    )
+
+
+def get_organization_for_viewer(request: HttpRequest, pk: int) -> Organization:
+    """Members read the organisation; so do the officers who verify it. Others: 404."""
+    organization = Organization.objects.filter(pk=pk).first()
+    if organization is None:
+        raise Http404
+    if can_verify(request.user, organization):
+        return organization
+    return get_organization_for_user(request, pk)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("competitions.urls")),
+    path("", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]
 

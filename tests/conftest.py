@@ -116,6 +116,7 @@ class Cast:
             legal_form="foundation",
             inn="01204201710011",
             region=self.region_c,
+            municipality=self.municipality_a,
         )
         self.other_organization = Organization.objects.create(
             name_ru="ОО «Башка»",

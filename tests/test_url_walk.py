@@ -71,6 +71,8 @@ def sample_kwargs(
         "programmes/pk": str(programme.pk),
         "calls/pk": str(call.pk),
         "question_id": str(question.pk),
+        "organizations/pk": str(cast.organization.pk),
+        "member_id": str(cast.organization.members.get().pk),
         "comment_id": str(comment.pk),
         "token": "not-a-valid-token",
         "uidb64": "MQ",
@@ -83,7 +85,7 @@ def fill(route: str, values: dict[str, str]) -> str:
     def repl(match):
         key = match.group(1).split(":")[-1]
         if key == "pk":  # <pk> means the object of the section it sits in
-            sections = ("calls", "problems", "programmes", "notifications")
+            sections = ("calls", "problems", "programmes", "organizations", "notifications")
             section = next((s for s in sections if f"{s}/" in route), "?")
             key = f"{section}/pk"
         if key not in values:

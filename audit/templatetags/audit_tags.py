@@ -22,6 +22,13 @@ FIELD_LABELS = {
     "error": _("Error"),
     "object": _("Object"),
     "region": _("Region"),
+    "note": _("Note"),
+    "verified": _("verified"),
+    "reason": _("Reason"),
+    "answer": _("Answer"),
+    "status": _("Status"),
+    "title": _("Title"),
+    "inn": _("INN"),
 }
 
 VALUE_LABELS = {
@@ -56,4 +63,6 @@ def value_label(key: str, value: object) -> object:
         return "—"
     if isinstance(value, list | dict):
         return _plain(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     return VALUE_LABELS.get((key, value), value)

@@ -1,0 +1,2 @@
+class ApplicationsError(Exception):
+    """A domain rule of organisations or bids refused the action; shown to the user."""

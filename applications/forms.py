@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Organization, OrganizationMember
+from municipal_order.lib.uploads import check_upload
+
+
+class OrganizationForm(forms.ModelForm):
+    # Longer than 14 so that "0120 4201 7100 11", as printed on certificates, is accepted.
+    inn = forms.CharField(
+        label=_("INN"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("14 digits, as in the tax registration certificate."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name_ru",
+            "name_ky",
+            "legal_form",
+            "inn",
+            "registration_number",
+            "registration_date",
+            "region",
+            "municipality",
+            "address",
+            "email",
+            "phone",
+            "head_name",
+            "head_position",
+            "bank_name",
+            "bank_bic",
+            "bank_account",
+            "charter",
+        ]
+        widgets = {
+            "registration_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "charter": forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+        }
+        help_texts = {
+            "municipality": _(
+                "Where the organisation works; its officers verify the registration."
+            ),
+            "charter": _("PDF, up to 10 MB."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from competitions.models import Municipality
+
+        self.fields["municipality"].queryset = Municipality.objects.valid_on().select_related(
+            "region"
+        )
+
+    def clean_inn(self) -> str:
+        inn = "".join(self.cleaned_data["inn"].split())
+        if not inn.isdigit() or len(inn) != 14:
+            raise forms.ValidationError(_("The INN has exactly 14 digits."))
+        taken = Organization.objects.filter(inn=inn).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _(
+                    "An organisation with this INN is already registered. "
+                    "Ask its administrator to invite you."
+                )
+            )
+        return inn
+
+    def clean_charter(self):
+        upload = self.cleaned_data.get("charter")
+        if upload and hasattr(upload, "content_type"):
+            check_upload(upload, kinds=("pdf",))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        region, municipality = cleaned.get("region"), cleaned.get("municipality")
+        if region and municipality and municipality.region_id != region.pk:
+            self.add_error("municipality", _("This municipality is in another region."))
+        return cleaned
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=OrganizationMember.Role.choices,
+        initial=OrganizationMember.Role.EDITOR,
+        help_text=_(
+            "Administrators manage members; editors prepare and submit bids; viewers read."
+        ),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=OrganizationMember.Role.choices)
+
+
+class VerificationForm(forms.Form):
+    verified = forms.BooleanField(required=False)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)

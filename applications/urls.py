@@ -1,0 +1,29 @@
+from django.urls import path
+
+from applications import views
+
+app_name = "applications"
+
+ORG = "organizations/<int:pk>/"
+
+urlpatterns = [
+    path("organizations/", views.my_organizations, name="my_organizations"),
+    path("organizations/new/", views.organization_new, name="organization_new"),
+    path(ORG, views.organization_detail, name="organization_detail"),
+    path(ORG + "edit/", views.organization_edit, name="organization_edit"),
+    path(ORG + "charter/", views.charter_download, name="charter_download"),
+    path(ORG + "members/invite/", views.member_invite, name="member_invite"),
+    path(ORG + "members/<int:member_id>/role/", views.member_role, name="member_role"),
+    path(ORG + "members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path(
+        "municipalities/<slug:code>/workspace/organizations/",
+        views.verification_list,
+        name="verification_list",
+    ),
+    path(
+        "municipalities/<slug:code>/workspace/organizations/<int:pk>/verify/",
+        views.verify,
+        name="verify",
+    ),
+]
