@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -150,3 +153,162 @@ class Invitation(models.Model):
 
         now = now or timezone.now()
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class BidQuerySet(models.QuerySet["Bid"]):
+    def submitted(self) -> BidQuerySet:
+        return self.filter(status=Bid.Status.SUBMITTED)
+
+
+class Bid(models.Model):
+    """An organisation's bid to a call: one per organisation and call.
+
+    The row is the working draft; every submission freezes a `BidSubmission`
+    (content, SHA-256, receipt number). Withdrawing returns the bid to draft and
+    keeps the withdrawn submission for the record.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    competition = models.ForeignKey(
+        "competitions.Competition",
+        on_delete=models.PROTECT,
+        related_name="bids",
+        verbose_name=_("call"),
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="bids", verbose_name=_("organisation")
+    )
+    problem = models.ForeignKey(
+        "competitions.PriorityProblem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bids",
+        verbose_name=_("problem addressed"),
+    )
+    title = models.CharField(_("project title"), max_length=255, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    tasks = models.TextField(_("tasks"), blank=True)
+    target_group = models.TextField(_("target group"), blank=True)
+    beneficiaries = models.PositiveIntegerField(_("beneficiaries"), null=True, blank=True)
+    team = models.TextField(_("team"), blank=True)
+    partners = models.TextField(_("partners"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = BidQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bid")
+        verbose_name_plural = _("bids")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "competition"], name="one_bid_per_organization_and_call"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(self.pk)
+
+
+class BudgetLine(models.Model):
+    class Category(models.TextChoices):
+        STAFF = "staff", _("staff")
+        EQUIPMENT = "equipment", _("equipment and materials")
+        SERVICES = "services", _("services")
+        TRAVEL = "travel", _("transport and travel")
+        PREMISES = "premises", _("premises")
+        OTHER = "other", _("other")
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="budget_lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    item = models.CharField(_("item"), max_length=255)
+    unit = models.CharField(_("unit"), max_length=32)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit_cost = models.DecimalField(_("unit cost, KGS"), max_digits=14, decimal_places=2)
+    own_contribution = models.DecimalField(
+        _("own contribution, KGS"), max_digits=14, decimal_places=2, default=0
+    )
+    other_sources = models.DecimalField(
+        _("other sources, KGS"), max_digits=14, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0)
+                & models.Q(unit_cost__gte=0)
+                & models.Q(own_contribution__gte=0)
+                & models.Q(other_sources__gte=0),
+                name="budget_line_amounts_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.item
+
+    @property
+    def total(self):
+        return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
+
+    @property
+    def requested(self):
+        """What the line asks from the call: total less own and other money."""
+        return max(self.total - self.own_contribution - self.other_sources, Decimal("0"))
+
+
+class BidSubmission(models.Model):
+    """A frozen, receipted submission of a bid."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="submissions")
+    receipt_number = models.CharField(_("receipt No."), max_length=32, unique=True)
+    idempotency_key = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.JSONField(_("content"))
+    content_sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
+    requested_total = models.DecimalField(max_digits=14, decimal_places=2)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bid", "idempotency_key"], name="submission_idempotency_key_once"
+            ),
+            models.UniqueConstraint(
+                fields=["bid"],
+                condition=models.Q(status="active"),
+                name="one_active_submission_per_bid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_number
