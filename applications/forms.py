@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Organization, OrganizationMember
+from applications.models import Bid, BudgetLine, Organization, OrganizationMember
 from municipal_order.lib.uploads import check_upload
 
 
@@ -103,3 +103,89 @@ class RoleForm(forms.Form):
 class VerificationForm(forms.Form):
     verified = forms.BooleanField(required=False)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class BidForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Bid
+        fields = [
+            "problem",
+            "title",
+            "summary",
+            "goal",
+            "tasks",
+            "target_group",
+            "beneficiaries",
+            "team",
+            "partners",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "tasks": forms.Textarea(attrs={"rows": 3}),
+            "target_group": forms.Textarea(attrs={"rows": 2}),
+            "team": forms.Textarea(attrs={"rows": 2}),
+            "partners": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, call, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["problem"].queryset = call.problems.all()
+        self.fields["problem"].required = False
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class BudgetLineForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    item = forms.CharField(label=_("Item"), max_length=255)
+    unit = forms.CharField(label=_("Unit"), max_length=32)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=10, decimal_places=2, min_value=0.01
+    )
+    unit_cost = forms.DecimalField(
+        label=_("Unit cost"), max_digits=14, decimal_places=2, min_value=0
+    )
+    own_contribution = forms.DecimalField(
+        label=_("Own contribution"), max_digits=14, decimal_places=2, min_value=0, initial=0
+    )
+    other_sources = forms.DecimalField(
+        label=_("Other sources"), max_digits=14, decimal_places=2, min_value=0, initial=0
+    )
+
+    def has_changed(self) -> bool:
+        return any(self.data.get(self.add_prefix(f), "").strip() for f in ("item", "unit_cost"))
+
+    def clean(self):
+        cleaned = super().clean()
+        q, cost = cleaned.get("quantity"), cleaned.get("unit_cost")
+        own, other = cleaned.get("own_contribution") or 0, cleaned.get("other_sources") or 0
+        if q is not None and cost is not None and own + other > q * cost:
+            self.add_error("own_contribution", _("Own and other money exceed the line's total."))
+        return cleaned
+
+
+class BaseBudgetFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        return [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+BudgetFormSet = forms.formset_factory(
+    BudgetLineForm, formset=BaseBudgetFormSet, extra=2, can_delete=True
+)
+
+
+class ApplyForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Apply as"), queryset=Organization.objects.none())
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            members__user=user, members__role__in=["admin", "editor"]
+        )

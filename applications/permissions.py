@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Organization, OrganizationMember
@@ -71,3 +73,41 @@ def get_organization_for_viewer(request: HttpRequest, pk: int) -> Organization:
     if can_verify(request.user, organization):
         return organization
     return get_organization_for_user(request, pk)
+
+
+def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
+    """A bid is its organisation's: members read it, editors and admins change it.
+
+    Everyone else, officers of the call included, gets 404 while bids are sealed.
+    """
+    from applications.models import Bid
+
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    bid = (
+        Bid.objects.select_related("competition__municipality", "organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if bid is None:
+        raise Http404
+    membership = OrganizationMember.objects.filter(user=user, organization=bid.organization).first()
+    if membership is None:
+        from competitions.permissions import staff_membership
+
+        call = bid.competition
+        if staff_membership(user, call.municipality) is not None or user.is_superuser:
+            # The call's own officers learn the bid exists (they see the count) but
+            # not its content before the deadline; afterwards they may read it.
+            if call.phase() in {"upcoming", "accepting"} and not write:
+                raise PermissionDenied(
+                    _("Bids are sealed until %(deadline)s (Bishkek, UTC+6).")
+                    % {"deadline": date_format(timezone.localtime(call.closes_at), "d.m.Y H:i")}
+                )
+            if not write:
+                return bid
+        raise Http404
+    if write and membership.role not in _WRITE:
+        raise PermissionDenied(_("Your role in the organisation only allows reading."))
+    return bid

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications import views
+from applications import views, views_bids
 
 app_name = "applications"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path(ORG + "members/<int:member_id>/role/", views.member_role, name="member_role"),
     path(ORG + "members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("calls/<int:pk>/apply/", views_bids.apply, name="apply"),
+    path("bids/<uuid:pk>/", views_bids.bid_edit, name="bid_edit"),
+    path("bids/<uuid:pk>/submit/", views_bids.bid_submit, name="bid_submit"),
+    path("bids/<uuid:pk>/withdraw/", views_bids.bid_withdraw, name="bid_withdraw"),
+    path("bids/<uuid:pk>/receipts/<uuid:submission_id>/", views_bids.receipt, name="receipt"),
     path(
         "municipalities/<slug:code>/workspace/organizations/",
         views.verification_list,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications import services
 from applications.exceptions import ApplicationsError
 from applications.forms import InviteForm, OrganizationForm, RoleForm, VerificationForm
-from applications.models import Invitation, Organization, OrganizationMember
+from applications.models import Bid, Invitation, Organization, OrganizationMember
 from applications.permissions import (
     can_verify,
     get_organization_for_user,
@@ -29,7 +29,16 @@ def my_organizations(request: HttpRequest) -> HttpResponse:
     memberships = OrganizationMember.objects.filter(user=request.user).select_related(
         "organization__region"
     )
-    return render(request, "applications/my_organizations.html", {"memberships": memberships})
+    bids = (
+        Bid.objects.filter(organization__members__user=request.user)
+        .select_related("competition__municipality", "organization")
+        .order_by("competition__closes_at")
+    )
+    return render(
+        request,
+        "applications/my_organizations.html",
+        {"memberships": memberships, "bids": [(b, b.competition.phase()) for b in bids]},
+    )
 
 
 @login_required

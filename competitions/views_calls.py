@@ -73,9 +73,36 @@ def _call_context(request: HttpRequest, call: Competition, **extra) -> dict:
             status=GeneratedDocument.Status.READY,
         ).order_by("language", "-created_at"),
         "question_form": extra.pop("question_form", QuestionForm()),
+        # Sealed until the deadline: the public sees how many, never what.
+        "bids_received": call.bids.filter(status="submitted").count(),
+        **_applicant_context(request, call),
         "is_officer": request.user.is_authenticated
         and (request.user.is_superuser or staff_membership(request.user, call.municipality)),
         **extra,
+    }
+
+
+def _applicant_context(request: HttpRequest, call: Competition) -> dict:
+    """The visitor's own bids to this call and the organisations they may apply for."""
+    if not request.user.is_authenticated:
+        return {"my_bids": [], "apply_form": None}
+    # applications is a later app: imported here, at call time, to keep the layering.
+    from applications.forms import ApplyForm
+    from applications.models import Bid
+
+    my_bids = list(
+        Bid.objects.filter(competition=call, organization__members__user=request.user)
+        .select_related("organization")
+        .distinct()
+    )
+    form = ApplyForm(user=request.user)
+    taken = {b.organization_id for b in my_bids}
+    form.fields["organization"].queryset = form.fields["organization"].queryset.exclude(
+        pk__in=taken
+    )
+    return {
+        "my_bids": my_bids,
+        "apply_form": form if form.fields["organization"].queryset else None,
     }
 
 

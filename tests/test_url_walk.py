@@ -12,7 +12,9 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from applications.models import Bid, BidSubmission
 from documents.services import request_document
 from notifications.services import notify
 
@@ -57,7 +59,7 @@ ROUTES = sorted({(name or route, route) for name, route, _ in walk(get_resolver(
 
 
 def sample_kwargs(
-    cast, doc, notification, problem, comment, programme, call, question
+    cast, doc, notification, problem, comment, programme, call, question, bid, submission
 ) -> dict[str, str]:
     staff = cast.municipality_a.staff.get(user=cast.officer_a_weak)
     return {
@@ -73,6 +75,8 @@ def sample_kwargs(
         "question_id": str(question.pk),
         "organizations/pk": str(cast.organization.pk),
         "member_id": str(cast.organization.members.get().pk),
+        "bids/pk": str(bid.pk),
+        "submission_id": str(submission.pk),
         "comment_id": str(comment.pk),
         "token": "not-a-valid-token",
         "uidb64": "MQ",
@@ -85,7 +89,14 @@ def fill(route: str, values: dict[str, str]) -> str:
     def repl(match):
         key = match.group(1).split(":")[-1]
         if key == "pk":  # <pk> means the object of the section it sits in
-            sections = ("calls", "problems", "programmes", "organizations", "notifications")
+            sections = (
+                "bids",
+                "calls",
+                "problems",
+                "programmes",
+                "organizations",
+                "notifications",
+            )
             section = next((s for s in sections if f"{s}/" in route), "?")
             key = f"{section}/pk"
         if key not in values:
@@ -141,7 +152,20 @@ def world(cast, django_capture_on_commit_callbacks):
         )
     call = make_call(cast, status="published")
     question = Question.objects.create(competition=call, asked_by=cast.ngo_member, text="?")
-    return cast, sample_kwargs(cast, doc, notification, problem, comment, programme, call, question)
+    bid = Bid.objects.create(competition=call, organization=cast.organization, title="Заявка")
+    submission = BidSubmission.objects.create(
+        bid=bid,
+        receipt_number="1-0001",
+        idempotency_key="walk",
+        submitted_at=timezone.now(),
+        submitted_by=cast.ngo_member,
+        content={"title": "Заявка"},
+        content_sha256="0" * 64,
+        requested_total=0,
+    )
+    return cast, sample_kwargs(
+        cast, doc, notification, problem, comment, programme, call, question, bid, submission
+    )
 
 
 @pytest.mark.django_db

@@ -22,65 +22,7 @@ from applications.models import Bid, BidSubmission
 from applications.services import set_verification
 from audit.models import AuditEvent
 from competitions.models import Competition
-from tests.competitions.conftest import make_call
-
-DEADLINE = datetime.datetime(2026, 12, 31, 12, 0, tzinfo=datetime.UTC)  # 18:00 in Bishkek
-BEFORE = DEADLINE - datetime.timedelta(days=3)
-
-LINES = [
-    {
-        "category": "staff",
-        "item": "Логопед, 9 месяцев",
-        "unit": "месяц",
-        "quantity": Decimal("9"),
-        "unit_cost": Decimal("25000"),
-        "own_contribution": Decimal("25000"),
-        "other_sources": Decimal("0"),
-    },
-    {
-        "category": "equipment",
-        "item": "Тренажёры",
-        "unit": "комплект",
-        "quantity": Decimal("1"),
-        "unit_cost": Decimal("150000"),
-        "own_contribution": Decimal("15000"),
-        "other_sources": Decimal("10000"),
-    },
-]
-
-
-@pytest.fixture
-def call(cast):
-    with time_machine.travel(BEFORE - datetime.timedelta(days=1), tick=False):
-        call = make_call(cast, status="published")
-    Competition.objects.filter(pk=call.pk).update(
-        opens_at=DEADLINE - datetime.timedelta(days=30), closes_at=DEADLINE
-    )
-    call.refresh_from_db()
-    return call
-
-
-@pytest.fixture
-def bid(cast, call):
-    set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
-    cast.organization.refresh_from_db()
-    with time_machine.travel(BEFORE, tick=False):
-        bid = bids.start_bid(call, cast.organization, by=cast.ngo_member)
-        return bids.save_bid(
-            bid,
-            data={
-                "problem": call.problems.first(),
-                "title": "Дневной центр «Күн нуру»",
-                "summary": "Центр для 20 детей.",
-                "goal": "Реабилитация детей.",
-                "tasks": "Занятия 5 дней в неделю.",
-                "target_group": "Дети с инвалидностью.",
-                "beneficiaries": 20,
-            },
-            budget_lines=LINES,
-            expected_version=bid.version,
-            by=cast.ngo_member,
-        )
+from tests.applications.conftest import BEFORE, DEADLINE, LINES
 
 
 def submit(bid, user, key="key-1"):

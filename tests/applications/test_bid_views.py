@@ -1,0 +1,149 @@
+"""Bid pages: apply, edit, submit, withdraw, receipts; T1, T3, T13, T15, T42, T44 over HTTP."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+
+from applications.models import Bid, BidSubmission
+from applications.services import set_verification
+from tests.applications.conftest import BEFORE, DEADLINE, LINES
+
+pytestmark = pytest.mark.django_db
+
+
+def bid_post(bid, **extra):
+    data = {
+        "version": str(bid.version),
+        "problem": str(bid.problem_id),
+        "title": bid.title,
+        "summary": bid.summary,
+        "goal": bid.goal,
+        "tasks": bid.tasks,
+        "target_group": bid.target_group,
+        "beneficiaries": "20",
+        "team": "",
+        "partners": "",
+        "budget-TOTAL_FORMS": str(len(LINES)),
+        "budget-INITIAL_FORMS": "0",
+        "budget-MIN_NUM_FORMS": "0",
+        "budget-MAX_NUM_FORMS": "1000",
+    }
+    for i, line in enumerate(LINES):
+        for key, value in line.items():
+            data[f"budget-{i}-{key}"] = str(value)
+    data.update(extra)
+    return data
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_an_ngo_member_applies_and_gets_a_draft(cast, client_for, call):
+    set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
+    client = client_for(cast.ngo_member)
+    assert client.get(f"/calls/{call.pk}/apply/").status_code == 405
+    response = client.post(f"/calls/{call.pk}/apply/", {"organization": cast.organization.pk})
+    created = Bid.objects.get()
+    assert response["Location"] == f"/bids/{created.pk}/"
+    assert created.organization == cast.organization
+
+
+def test_someone_else_cannot_apply_for_an_organization(cast, client_for, call):
+    set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
+    with time_machine.travel(BEFORE, tick=False):
+        client_for(cast.other_ngo_member).post(
+            f"/calls/{call.pk}/apply/", {"organization": cast.organization.pk}
+        )
+    assert not Bid.objects.exists()
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_who_may_open_a_bid_before_the_deadline(cast, client_for, bid):
+    url = f"/bids/{bid.pk}/"
+    assert client_for(cast.ngo_member).get(url).status_code == 200
+    # T1: another NGO, the ministry, commission members: no such page.
+    for who in ("other_ngo_member", "ministry", "commission_member", "officer_b"):
+        assert client_for(getattr(cast, who)).get(url).status_code == 404, who
+    # T3: the call's own officers: sealed.
+    response = client_for(cast.officer_a).get(url)
+    assert response.status_code == 403
+    assert "31.12.2026 18:00" in response.content.decode()
+    assert bid.title not in response.content.decode()
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_saving_the_draft_and_a_conflict_keeps_the_typing(cast, client_for, bid):
+    client = client_for(cast.ngo_member)
+    stale = bid_post(bid, title="Первая версия")
+    assert client.post(f"/bids/{bid.pk}/", stale).status_code == 302
+    bid.refresh_from_db()
+    assert bid.title == "Первая версия"
+    # T44: a second editor saving over an old version gets a conflict.
+    response = client.post(f"/bids/{bid.pk}/", {**stale, "title": "Вторая вкладка"})
+    assert response.status_code == 409
+    assert "Вторая вкладка" in response.content.decode()
+    bid.refresh_from_db()
+    assert bid.title == "Первая версия"
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_a_viewer_cannot_change_or_submit(cast, client_for, bid):
+    cast.organization.members.filter(user=cast.ngo_member).update(role="viewer")
+    client = client_for(cast.ngo_member)
+    assert client.post(f"/bids/{bid.pk}/", bid_post(bid, title="x")).status_code == 403
+    assert client.post(f"/bids/{bid.pk}/submit/", {"idempotency_key": "k"}).status_code == 403
+    assert not BidSubmission.objects.exists()
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_submit_gives_a_receipt_once(cast, client_for, bid):
+    client = client_for(cast.ngo_member)
+    url = f"/bids/{bid.pk}/submit/"
+    assert client.get(url).status_code == 405
+    # T15: a time sent by the client is ignored.
+    first = client.post(url, {"idempotency_key": "k1", "submitted_at": "2020-01-01T00:00Z"})
+    again = client.post(url, {"idempotency_key": "k1"})
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]  # T42: same receipt
+    submission = BidSubmission.objects.get()
+    assert submission.submitted_at == BEFORE
+    receipt = client.get(first["Location"]).content.decode()
+    assert submission.receipt_number in receipt
+    assert submission.content_sha256 in receipt
+    # T1: the receipt is the organisation's.
+    assert client_for(cast.other_ngo_member).get(first["Location"]).status_code == 404
+
+
+def test_a_late_submit_says_not_submitted(cast, client_for, bid):
+    with time_machine.travel(DEADLINE + datetime.timedelta(seconds=1), tick=False):
+        response = client_for(cast.ngo_member).post(
+            f"/bids/{bid.pk}/submit/", {"idempotency_key": "late"}
+        )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "31.12.2026 18:00" in html
+    assert "18:00:01" in html
+    assert not BidSubmission.objects.exists()
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_withdraw(cast, client_for, bid):
+    url = f"/bids/{bid.pk}/withdraw/"
+    client_for(cast.ngo_member).post(f"/bids/{bid.pk}/submit/", {"idempotency_key": "k"})
+    assert client_for(cast.ngo_member).get(url).status_code == 405
+    assert client_for(cast.other_ngo_member).post(url).status_code == 404
+    assert client_for(cast.ngo_member).post(url).status_code == 302
+    bid.refresh_from_db()
+    assert bid.status == Bid.Status.DRAFT
+    assert BidSubmission.objects.get().status == BidSubmission.Status.WITHDRAWN
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_the_call_page_shows_only_the_count(cast, client_for, bid):
+    client_for(cast.ngo_member).post(f"/bids/{bid.pk}/submit/", {"idempotency_key": "k"})
+    html = client_for(None).get(f"/calls/{bid.competition_id}/").content.decode()
+    assert bid.title not in html
+    assert cast.organization.name_ru not in html
+    response = client_for(None).get(f"/calls/{bid.competition_id}/")
+    assert response.context["bids_received"] == 1
