@@ -215,6 +215,8 @@ def cancel_call(call: Competition, *, reason: str, by: Any) -> Competition:
 
 
 AMENDABLE = ["total_budget", "max_per_bid", "closes_at"]
+# With bids prepared, an amendment leaves applicants at least this long.
+BIDDERS_GRACE = datetime.timedelta(days=7)
 
 
 @transaction.atomic
@@ -235,6 +237,13 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
         raise CompetitionsError(_("The maximum per bid cannot exceed the total budget."))
     if call.closes_at <= timezone.now():
         raise CompetitionsError(_("The deadline must be in the future."))
+    # Applicants who already prepared bids under the old conditions get at least
+    # a week to adapt them (reverse relation: competitions does not import bids).
+    applicants = _applicants(call)
+    if applicants:
+        earliest = timezone.now() + BIDDERS_GRACE
+        if call.closes_at < earliest:
+            call.closes_at = earliest
     after = snapshot(call, AMENDABLE)
     diff = {k: {"before": before[k], "after": after[k]} for k in AMENDABLE if before[k] != after[k]}
     if not diff:
@@ -244,7 +253,29 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
         competition=call, created_by=getattr(by, "user", by), reason=reason, changes=diff
     )
     record("call.amended", call, by=by, before=before, after={**after, "reason": reason})
+    if applicants:
+        from notifications.services import notify
+
+        notify(
+            applicants,
+            "call_amended",
+            {"call": call, "reason": reason},
+            url=f"/calls/{call.pk}/",
+        )
     return amendment
+
+
+def _applicants(call: Competition) -> list[Any]:
+    """Administrators and editors of organisations that started a bid to the call."""
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(
+            organization_roles__organization__bids__competition=call,
+            organization_roles__role__in=["admin", "editor"],
+            is_active=True,
+        ).distinct()
+    )
 
 
 @transaction.atomic

@@ -18,5 +18,6 @@ EVENTS: dict[str, Event] = {
     for e in [
         Event("document_ready", Category.DOCUMENTS),
         Event("municipal_staff_added", Category.ACCOUNT),
+        Event("call_amended", Category.COMPETITIONS),
     ]
 }

@@ -350,3 +350,28 @@ def test_questions_are_answered_publicly_without_the_askers_name(cast, client_fo
     assert "Нет, одну." in page
     assert cast.ngo_member.full_name not in page
     assert cast.ngo_member.email not in page
+
+
+def test_an_amendment_gives_applicants_a_week_and_tells_them(
+    cast, client_for, open_call, django_capture_on_commit_callbacks
+):
+    from applications.models import Bid
+    from notifications.models import Notification
+
+    Bid.objects.create(competition=open_call, organization=cast.organization)
+    soon = timezone.localtime(timezone.now() + datetime.timedelta(days=2))
+    data = {
+        "reason": "Уточнён срок",
+        "total_budget": "1000000",
+        "max_per_bid": "500000",
+        "closes_at": soon.strftime("%Y-%m-%dT%H:%M"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast.officer_a).post(workspace(open_call, "amend"), data)
+    assert response.status_code == 302
+    open_call.refresh_from_db()
+    assert open_call.closes_at >= timezone.now() + datetime.timedelta(days=7) - datetime.timedelta(
+        minutes=1
+    )
+    notification = Notification.objects.get(user=cast.ngo_member, event="call_amended")
+    assert "Уточнён срок" in notification.body
