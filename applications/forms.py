@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Bid, BudgetLine, Organization, OrganizationMember
+from applications.services import ORGANIZATION_FIELDS
 from municipal_order.lib.uploads import check_upload
 
 
@@ -18,25 +19,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name_ru",
-            "name_ky",
-            "legal_form",
-            "inn",
-            "registration_number",
-            "registration_date",
-            "region",
-            "municipality",
-            "address",
-            "email",
-            "phone",
-            "head_name",
-            "head_position",
-            "bank_name",
-            "bank_bic",
-            "bank_account",
-            "charter",
-        ]
+        fields = [*ORGANIZATION_FIELDS, "charter"]
         widgets = {
             "registration_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "charter": forms.ClearableFileInput(attrs={"accept": ".pdf"}),

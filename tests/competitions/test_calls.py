@@ -375,3 +375,18 @@ def test_an_amendment_gives_applicants_a_week_and_tells_them(
     )
     notification = Notification.objects.get(user=cast.ngo_member, event="call_amended")
     assert "Уточнён срок" in notification.body
+
+
+def test_editing_a_draft_call_outsider_404_weak_403(cast, client_for, draft_call):
+    url = workspace(draft_call, "edit")
+    assert client_for(cast.officer_b).post(url, {}).status_code == 404
+    assert client_for(cast.ngo_member).get(url).status_code == 404
+    assert client_for(cast.ministry).post(url, {}).status_code == 403
+    draft_call.refresh_from_db()
+    assert draft_call.title == "Дневной центр для детей с инвалидностью"
+
+
+def test_an_announced_call_cannot_be_edited_as_a_draft(cast, client_for, open_call):
+    response = client_for(cast.officer_a).get(workspace(open_call, "edit"))
+    assert response.status_code == 302
+    assert response["Location"] == workspace(open_call)
