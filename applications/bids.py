@@ -243,6 +243,7 @@ def submit_bid(bid: Bid, *, idempotency_key: str, by: Any) -> BidSubmission:
             )
             bid.status = Bid.Status.SUBMITTED
             bid.save(update_fields=["status", "updated_at"])
+            _after_submit(bid, submission, by)
             record(
                 "bid.submitted",
                 bid,
@@ -257,6 +258,34 @@ def submit_bid(bid: Bid, *, idempotency_key: str, by: Any) -> BidSubmission:
     with transaction.atomic():
         record("bid.late_submit_rejected", bid, by=by, after={"server_time": now})
     raise SubmissionClosed(_closed_message(bid.competition, now))
+
+
+def _after_submit(bid: Bid, submission: BidSubmission, by: Any) -> None:
+    """Receipt PDF in the submitter's language and a notice to the organisation's editors.
+
+    Both are queued on commit: a dead broker or mail server never fails the submission.
+    """
+    from accounts.models import User
+    from documents.services import request_document
+    from notifications.services import notify
+
+    user = _user(by)
+    request_document("bid-receipt", submission, language=user.language, by=by)
+    editors = User.objects.filter(
+        organization_roles__organization=bid.organization,
+        organization_roles__role__in=["admin", "editor"],
+    ).distinct()
+    notify(
+        editors,
+        "bid_submitted",
+        {
+            "receipt": submission.receipt_number,
+            "call": bid.competition,
+            "sha256": submission.content_sha256,
+            "submitted_at": submission.submitted_at,
+        },
+        url=f"/bids/{bid.pk}/receipts/{submission.pk}/",
+    )
 
 
 @transaction.atomic

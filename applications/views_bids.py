@@ -22,6 +22,7 @@ from applications.forms import ApplyForm, BidForm, BudgetFormSet
 from applications.models import Bid, BidSubmission, OrganizationMember
 from applications.permissions import get_bid_for_user
 from competitions.permissions import get_public_call
+from documents.models import GeneratedDocument
 
 
 @login_required
@@ -143,4 +144,11 @@ def bid_withdraw(request: HttpRequest, pk) -> HttpResponse:
 def receipt(request: HttpRequest, pk, submission_id) -> HttpResponse:
     bid = get_bid_for_user(request, pk)
     submission = get_object_or_404(BidSubmission, pk=submission_id, bid=bid)
-    return render(request, "applications/receipt.html", {"bid": bid, "submission": submission})
+    receipts = GeneratedDocument.objects.filter(
+        kind="bid-receipt", object_id=str(submission.pk)
+    ).order_by("language", "-created_at")
+    return render(
+        request,
+        "applications/receipt.html",
+        {"bid": bid, "submission": submission, "receipts": receipts},
+    )

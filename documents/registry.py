@@ -27,6 +27,8 @@ class DocumentKind:
     issuer: Callable[[Any], str]
     # (request, obj) -> None: raises Http404 / PermissionDenied like the object's own page
     check_access: Callable[[Any, Any], None]
+    # Tell the requester when it is ready (off when another notice already points to it).
+    notify_when_ready: bool = True
 
 
 _KINDS: dict[str, DocumentKind] = {}

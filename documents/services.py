@@ -158,7 +158,7 @@ def render_and_store(doc_id: Any) -> GeneratedDocument | None:
 
 def _after_ready(doc: GeneratedDocument) -> None:
     """Tell the person who asked, in their language (after commit)."""
-    if doc.requested_by_id is None:
+    if doc.requested_by_id is None or not get_kind(doc.kind).notify_when_ready:
         return
     from notifications.services import notify
 

@@ -19,5 +19,6 @@ EVENTS: dict[str, Event] = {
         Event("document_ready", Category.DOCUMENTS),
         Event("municipal_staff_added", Category.ACCOUNT),
         Event("call_amended", Category.COMPETITIONS),
+        Event("bid_submitted", Category.BIDS),
     ]
 }

@@ -242,3 +242,29 @@ def test_two_tabs_submitting_at_once_make_one_submission(cast, bid):
         t.join(30)
     assert sorted(outcomes) == ["already", "submitted"]
     assert BidSubmission.objects.filter(status="active").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_receipt_pdf_carries_the_hash_of_the_stored_content(
+    cast, bid, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from documents.models import GeneratedDocument
+    from tests.documents.conftest import pdf_text
+
+    with (
+        time_machine.travel(BEFORE, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        submission = submit(bid, cast.ngo_member)
+    doc = GeneratedDocument.objects.get(kind="bid-receipt")
+    assert doc.status == "ready"
+    assert doc.language == cast.ngo_member.language == "ky"
+    text = pdf_text(doc.file.read()).replace("\n", "")
+    assert bids.content_hash(submission.content) == submission.content_sha256
+    assert submission.content_sha256 in text
+    assert submission.receipt_number in text
+    # The organisation's editors get the receipt number by e-mail, in their language.
+    receipt_mails = [m for m in mail.outbox if submission.receipt_number in m.subject]
+    assert [m.to for m in receipt_mails] == [[cast.ngo_member.email]]
