@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from municipal_order.lib.money import NBSP, format_som
@@ -35,3 +36,16 @@ def amended_value(field: str, value: object) -> str:
     if field in {"total_budget", "max_per_bid"}:
         return som(value)
     return "" if value is None else str(value)
+
+
+@register.filter
+def css_string(value: object) -> str:
+    """Text for a CSS string literal inside <style> (PDF page headers).
+
+    <style> is raw text, so HTML escaping would print entities: escape for CSS
+    instead (backslash, quote, and angle brackets so "</style>" cannot close it).
+    """
+    text = " ".join(str(value).split())
+    for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("<", "\\3C "), (">", "\\3E ")):
+        text = text.replace(raw, escaped)
+    return mark_safe(text)  # escaped for its CSS context above

@@ -39,3 +39,10 @@ def test_a_document_with_a_foreign_image_still_renders_without_fetching_it(monke
     pdf = render_pdf('<p>Үй</p><img src="http://127.0.0.1:1/tracker.png">')
     assert pdf.content.startswith(b"%PDF")
     assert network == []
+
+
+def test_css_strings_in_page_headers_are_escaped():
+    from municipal_order.templatetags.portal import css_string
+
+    assert css_string('Фонд "Көмөк"\n 1-0001 \\') == 'Фонд \\"Көмөк\\" 1-0001 \\\\'
+    assert "</style>" not in css_string("</style><script>")
