@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.exceptions import (
     AlreadySubmitted,
@@ -28,9 +29,19 @@ from applications.exceptions import (
     NotEligible,
     SubmissionClosed,
 )
-from applications.models import Bid, BidSubmission, BudgetLine, Organization
+from applications.models import (
+    Bid,
+    BidDocument,
+    BidSubmission,
+    BudgetLine,
+    Indicator,
+    Organization,
+    PlanActivity,
+    SealBreak,
+)
 from audit.services import record
 from competitions.models import Competition
+from municipal_order.lib.uploads import check_upload
 
 BID_FIELDS = [
     "problem",
@@ -52,6 +63,18 @@ LINE_FIELDS = [
     "own_contribution",
     "other_sources",
 ]
+ACTIVITY_FIELDS = ["activity", "starts_on", "ends_on", "responsible", "result"]
+INDICATOR_FIELDS = ["name", "unit", "baseline", "target"]
+# The bid's repeating parts: related name → (model, fields).
+COLLECTIONS = {
+    "budget_lines": (BudgetLine, LINE_FIELDS),
+    "activities": (PlanActivity, ACTIVITY_FIELDS),
+    "indicators": (Indicator, INDICATOR_FIELDS),
+}
+
+DOCUMENT_KINDS = ("pdf", "jpeg", "png", "docx", "xlsx")
+DOCUMENT_MAX_MB = 20
+DOCUMENTS_PER_BID = 20
 
 
 def eligibility_problems(call: Competition, organization: Organization) -> list[str]:
@@ -101,21 +124,39 @@ def totals(lines: list[BudgetLine] | Any) -> dict[str, Decimal]:
     return {"total": total, "own": own, "other": other, "requested": requested, "own_pct": share}
 
 
-@transaction.atomic
-def save_bid(
-    bid: Bid,
-    *,
-    data: dict[str, Any],
-    budget_lines: list[dict[str, Any]],
-    expected_version: int,
-    by: Any,
-) -> Bid:
-    """Save the draft unless someone saved it since `expected_version`: no silent overwrite."""
+def _lock_draft(bid: Bid) -> Bid:
+    """The bid, locked, if it may still change: a draft of a call taking bids."""
     bid = (
         Bid.objects.select_for_update(of=("self",))
         .select_related("competition", "updated_by")
         .get(pk=bid.pk)
     )
+    if bid.status == Bid.Status.SUBMITTED:
+        raise ApplicationsError(_("The bid is submitted. Withdraw it to change it."))
+    if bid.competition.phase() not in {"upcoming", "accepting"}:
+        raise SubmissionClosed(_("The deadline has passed: the bid can no longer be changed."))
+    return bid
+
+
+@transaction.atomic
+def save_bid(
+    bid: Bid,
+    *,
+    data: dict[str, Any],
+    expected_version: int,
+    by: Any,
+    **collections: list[dict[str, Any]] | None,
+) -> Bid:
+    """Save the draft unless someone saved it since `expected_version`: no silent overwrite.
+
+    `collections` replace whole repeating parts (budget_lines, activities,
+    indicators); a part not passed is left as it is, so each step of the form
+    saves only what it shows.
+    """
+    unknown = set(collections) - set(COLLECTIONS)
+    if unknown:
+        raise TypeError(f"unknown bid parts: {sorted(unknown)}")
+    bid = _lock_draft(bid)
     if bid.version != expected_version:
         who = bid.updated_by.full_name if bid.updated_by else "?"
         when = date_format(timezone.localtime(bid.updated_at), "d.m.Y H:i")
@@ -124,57 +165,197 @@ def save_bid(
             % {"who": who, "when": when},
             version=bid.version,
         )
-    if bid.status == Bid.Status.SUBMITTED:
-        raise ApplicationsError(_("The bid is submitted. Withdraw it to change it."))
-    if bid.competition.phase() not in {"upcoming", "accepting"}:
-        raise SubmissionClosed(_("The deadline has passed: the bid can no longer be changed."))
     for field in BID_FIELDS:
         if field in data:
             setattr(bid, field, data[field])
     bid.version += 1
     bid.updated_by = _user(by)
     bid.save()
-    bid.budget_lines.all().delete()
-    for position, line in enumerate(budget_lines):
-        BudgetLine.objects.create(bid=bid, position=position, **{k: line[k] for k in LINE_FIELDS})
-    record("bid.saved", bid, by=by, after={"version": bid.version})
+    for related_name, rows in collections.items():
+        if rows is None:
+            continue
+        model, fields = COLLECTIONS[related_name]
+        getattr(bid, related_name).all().delete()
+        model.objects.bulk_create(
+            model(bid=bid, position=position, **{k: row[k] for k in fields})
+            for position, row in enumerate(rows)
+        )
+    record(
+        "bid.saved",
+        bid,
+        by=by,
+        after={
+            "version": bid.version,
+            "parts": sorted(k for k, v in collections.items() if v is not None),
+        },
+    )
     return bid
 
 
-def missing_items(bid: Bid) -> list[str]:
-    """What still stops the bid from being submitted, in the applicant's words."""
+def _stored_name(kind: str) -> str:
+    """Only the extension of this name is used: files are stored as <uuid4>.<ext> (T37)."""
+    return "upload." + {"jpeg": "jpg"}.get(kind, kind)
+
+
+def add_document(bid: Bid, *, upload: Any, requirement: str, by: Any) -> BidDocument:
+    """Attach a file to a draft: checked by content first, nothing stored if refused."""
+    checked = check_upload(upload, kinds=DOCUMENT_KINDS, max_mb=DOCUMENT_MAX_MB)
+    if requirement and requirement not in bid.competition.required_document_list:
+        raise ApplicationsError(_("Choose one of the call's required documents, or “Other”."))
+    document = BidDocument(
+        bid=bid,
+        requirement=requirement,
+        name=checked.display_name,
+        kind=checked.kind,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=_user(by),
+    )
+    # The file goes to storage before the row: if the row is refused, the file is removed.
+    document.file.save(_stored_name(checked.kind), upload, save=False)
+    try:
+        with transaction.atomic():
+            locked = _lock_draft(bid)
+            if locked.documents.current().count() >= DOCUMENTS_PER_BID:
+                raise ApplicationsError(
+                    _("A bid may have at most %(count)s files. Remove one to add another.")
+                    % {"count": DOCUMENTS_PER_BID}
+                )
+            document.save()
+            record(
+                "bid.document_added",
+                locked,
+                by=by,
+                after={
+                    "document": str(document.pk),
+                    "requirement": requirement,
+                    "name": document.name,
+                    "sha256": document.sha256,
+                    "size": document.size,
+                },
+            )
+    except BaseException:
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
+@transaction.atomic
+def remove_document(document: BidDocument, *, by: Any) -> None:
+    """Take a file off the draft; the stored file stays for the record of earlier submissions."""
+    bid = _lock_draft(document.bid)
+    updated = BidDocument.objects.filter(pk=document.pk, removed_at__isnull=True).update(
+        removed_at=timezone.now()
+    )
+    if updated:
+        record(
+            "bid.document_removed",
+            bid,
+            by=by,
+            before={"document": str(document.pk), "name": document.name},
+        )
+
+
+class Step:
+    """A page of the bid form."""
+
+    def __init__(self, key: str, title: Any, fields: tuple[str, ...] = ()) -> None:
+        self.key, self.title, self.fields = key, title, fields
+
+
+STEPS = (
+    Step("project", gettext_lazy("The project"), ("problem", "title", "summary")),
+    Step(
+        "goal",
+        gettext_lazy("Goal and target group"),
+        ("goal", "tasks", "target_group", "beneficiaries"),
+    ),
+    Step("plan", gettext_lazy("Calendar plan")),
+    Step("results", gettext_lazy("Results and team"), ("team", "partners")),
+    Step("budget", gettext_lazy("Budget")),
+    Step("documents", gettext_lazy("Documents")),
+)
+STEP_KEYS = [step.key for step in STEPS]
+
+
+def missing_by_step(bid: Bid) -> dict[str, list[str]]:
+    """What still stops the bid from being submitted, per step, in the applicant's words."""
     call = bid.competition
-    found = []
+    found: dict[str, list[str]] = {key: [] for key in STEP_KEYS}
     if not bid.problem_id:
-        found.append(_("Choose the problem the project addresses."))
+        found["project"].append(_("Choose the problem the project addresses."))
     elif not call.problems.filter(pk=bid.problem_id).exists():
-        found.append(_("The chosen problem is not one of this call's problems."))
-    for field, label in (
-        ("title", _("project title")),
-        ("summary", _("summary")),
-        ("goal", _("goal")),
-        ("tasks", _("tasks")),
-        ("target_group", _("target group")),
+        found["project"].append(_("The chosen problem is not one of this call's problems."))
+    for step, field, label in (
+        ("project", "title", _("project title")),
+        ("project", "summary", _("summary")),
+        ("goal", "goal", _("goal")),
+        ("goal", "tasks", _("tasks")),
+        ("goal", "target_group", _("target group")),
     ):
         if not getattr(bid, field).strip():
-            found.append(_("Fill in: %(field)s.") % {"field": label})
+            found[step].append(_("Fill in: %(field)s.") % {"field": label})
+    if not bid.beneficiaries:
+        found["goal"].append(_("Give the number of beneficiaries."))
+    activities = list(bid.activities.all())
+    if not activities:
+        found["plan"].append(_("Add the activities of the calendar plan."))
+    elif any(
+        a.starts_on < call.implementation_start or a.ends_on > call.implementation_end
+        for a in activities
+    ):
+        found["plan"].append(
+            _("Activities must fall within the call's implementation period (%(start)s – %(end)s).")
+            % {
+                "start": date_format(call.implementation_start, "d.m.Y"),
+                "end": date_format(call.implementation_end, "d.m.Y"),
+            }
+        )
+    if not bid.indicators.exists():
+        found["results"].append(_("Add at least one indicator with its baseline and target."))
     lines = list(bid.budget_lines.all())
     if not lines:
-        found.append(_("Add the budget lines."))
+        found["budget"].append(_("Add the budget lines."))
     else:
         sums = totals(lines)
         if sums["requested"] > call.max_per_bid:
-            found.append(_("The requested amount exceeds the call's maximum per bid."))
+            found["budget"].append(_("The requested amount exceeds the call's maximum per bid."))
         if sums["own_pct"] < call.min_cofinancing_pct:
-            found.append(
+            found["budget"].append(
                 _("Own contribution is %(share)s%%; the call requires at least %(min)s%%.")
                 % {"share": sums["own_pct"], "min": call.min_cofinancing_pct}
+            )
+    attached = set(bid.documents.current().values_list("requirement", flat=True))
+    for requirement in call.required_document_list:
+        if requirement not in attached:
+            found["documents"].append(
+                _("Attach the required document: %(name)s.") % {"name": requirement}
             )
     return found
 
 
+def missing_items(bid: Bid) -> list[str]:
+    return [item for items in missing_by_step(bid).values() for item in items]
+
+
 def canonical_content(bid: Bid) -> dict[str, Any]:
+    """Everything the bid says, as plain JSON: frozen on submission and hashed."""
     lines = list(bid.budget_lines.all())
+    parts = {
+        name: [{f: getattr(row, f) for f in fields} for row in getattr(bid, name).all()]
+        for name, (_model, fields) in COLLECTIONS.items()
+    }
+    documents = [
+        {
+            "id": str(d.pk),
+            "requirement": d.requirement,
+            "name": d.name,
+            "kind": d.kind,
+            "size": d.size,
+            "sha256": d.sha256,
+        }
+        for d in bid.documents.current()
+    ]
     return json.loads(
         json.dumps(
             {
@@ -182,7 +363,8 @@ def canonical_content(bid: Bid) -> dict[str, Any]:
                 "call": bid.competition_id,
                 "organization": {"id": bid.organization_id, "inn": bid.organization.inn},
                 **{f: getattr(bid, f if f != "problem" else "problem_id") for f in BID_FIELDS},
-                "budget_lines": [{f: getattr(line, f) for f in LINE_FIELDS} for line in lines],
+                **parts,
+                "documents": documents,
                 "totals": totals(lines),
             },
             cls=DjangoJSONEncoder,
@@ -306,3 +488,50 @@ def withdraw_bid(bid: Bid, *, by: Any) -> Bid:
     bid.save(update_fields=["status", "version", "updated_at"])
     record("bid.withdrawn", bid, by=by, after={"receipt": active.receipt_number})
     return bid
+
+
+SEAL_REASON_MIN = 30
+
+
+@transaction.atomic
+def break_seal(call: Competition, *, reason: str, by: Any) -> SealBreak:
+    """A site administrator opens a call's bids before the deadline.
+
+    Only for a documented need (a court order, a suspected fraud); the reason is
+    audited and shown on the public call page, and the applicants are told.
+    """
+    user = _user(by)
+    if not user.is_superuser:
+        raise ApplicationsError(_("Only a site administrator may open sealed bids."))
+    call = Competition.objects.select_for_update().get(pk=call.pk)
+    if call.phase() not in {"upcoming", "accepting"}:
+        raise ApplicationsError(_("The deadline has passed: the bids are no longer sealed."))
+    reason = reason.strip()
+    if len(reason) < SEAL_REASON_MIN:
+        raise ApplicationsError(
+            _("Explain the reason in at least %(count)s characters.") % {"count": SEAL_REASON_MIN}
+        )
+    seal_break = SealBreak.objects.create(competition=call, broken_by=user, reason=reason)
+    record("call.seal_broken", call, by=by, after={"reason": reason})
+    _notify_seal_broken(call, seal_break)
+    return seal_break
+
+
+def _notify_seal_broken(call: Competition, seal_break: SealBreak) -> None:
+    from accounts.models import User
+    from notifications.services import notify
+
+    recipients = User.objects.filter(
+        organization_roles__organization__bids__competition=call,
+        organization_roles__role__in=["admin", "editor"],
+    ).distinct()
+    notify(
+        recipients,
+        "seal_broken",
+        {"call": call, "reason": seal_break.reason, "broken_at": seal_break.broken_at},
+        url=f"/calls/{call.pk}/",
+    )
+
+
+def seal_is_broken(call: Competition) -> bool:
+    return call.seal_breaks.exists()

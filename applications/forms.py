@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applications.bids import BID_FIELDS
 from applications.models import Bid, BudgetLine, Organization, OrganizationMember
 from applications.services import ORGANIZATION_FIELDS
 from municipal_order.lib.uploads import check_upload
@@ -89,39 +90,51 @@ class VerificationForm(forms.Form):
 
 
 class BidForm(forms.ModelForm):
+    """One step of the bid: only the step's fields, plus the version it was loaded at."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Bid
-        fields = [
-            "problem",
-            "title",
-            "summary",
-            "goal",
-            "tasks",
-            "target_group",
-            "beneficiaries",
-            "team",
-            "partners",
-        ]
+        fields = BID_FIELDS
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "goal": forms.Textarea(attrs={"rows": 2}),
-            "tasks": forms.Textarea(attrs={"rows": 3}),
-            "target_group": forms.Textarea(attrs={"rows": 2}),
-            "team": forms.Textarea(attrs={"rows": 2}),
-            "partners": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "tasks": forms.Textarea(attrs={"rows": 5}),
+            "target_group": forms.Textarea(attrs={"rows": 3}),
+            "team": forms.Textarea(attrs={"rows": 4}),
+            "partners": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "summary": _("What you will do, for whom and what will change: five sentences."),
+            "tasks": _("One task a line."),
+            "team": _("Who does the work: names, roles and experience."),
+            "partners": _("Who else takes part and how: the ayil okmotu, schools, businesses."),
         }
 
-    def __init__(self, *args, call, **kwargs) -> None:
+    def __init__(self, *args, call, fields=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["problem"].queryset = call.problems.all()
-        self.fields["problem"].required = False
+        if fields is not None:
+            for name in set(self.fields) - {*fields, "version"}:
+                del self.fields[name]
+        if "problem" in self.fields:
+            self.fields["problem"].queryset = call.problems.all()
+            self.fields["problem"].required = False
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 
 
-class BudgetLineForm(forms.Form):
+class RowForm(forms.Form):
+    """A row of a repeating part; empty unless one of its `key_fields` is filled."""
+
+    key_fields: tuple[str, ...] = ()
+
+    def has_changed(self) -> bool:
+        return any(str(self.data.get(self.add_prefix(f), "")).strip() for f in self.key_fields)
+
+
+class BudgetLineForm(RowForm):
+    key_fields = ("item", "unit_cost")
     category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
     item = forms.CharField(label=_("Item"), max_length=255)
     unit = forms.CharField(label=_("Unit"), max_length=32)
@@ -138,9 +151,6 @@ class BudgetLineForm(forms.Form):
         label=_("Other sources"), max_digits=14, decimal_places=2, min_value=0, initial=0
     )
 
-    def has_changed(self) -> bool:
-        return any(self.data.get(self.add_prefix(f), "").strip() for f in ("item", "unit_cost"))
-
     def clean(self):
         cleaned = super().clean()
         q, cost = cleaned.get("quantity"), cleaned.get("unit_cost")
@@ -150,18 +160,85 @@ class BudgetLineForm(forms.Form):
         return cleaned
 
 
-class BaseBudgetFormSet(forms.BaseFormSet):
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ActivityForm(RowForm):
+    key_fields = ("activity",)
+    activity = forms.CharField(label=_("Activity"), max_length=255)
+    starts_on = forms.DateField(label=_("Start"), widget=DateInput)
+    ends_on = forms.DateField(label=_("End"), widget=DateInput)
+    responsible = forms.CharField(label=_("Responsible"), max_length=160)
+    result = forms.CharField(label=_("Expected result"), max_length=255)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The end is before the start."))
+        return cleaned
+
+
+class IndicatorForm(RowForm):
+    key_fields = ("name",)
+    name = forms.CharField(label=_("Indicator"), max_length=255)
+    unit = forms.CharField(label=_("Unit"), max_length=64)
+    baseline = forms.DecimalField(label=_("Baseline"), max_digits=14, decimal_places=2)
+    target = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2)
+
+
+class RowFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict]:
         return [
-            f.cleaned_data
+            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
             for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
 
 
-BudgetFormSet = forms.formset_factory(
-    BudgetLineForm, formset=BaseBudgetFormSet, extra=2, can_delete=True
-)
+def _row_formset(form: type[RowForm], max_num: int) -> type[RowFormSet]:
+    return forms.formset_factory(
+        form,
+        formset=RowFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=max_num,
+        validate_max=True,
+        absolute_max=max_num,
+    )
+
+
+BudgetFormSet = _row_formset(BudgetLineForm, 60)
+ActivityFormSet = _row_formset(ActivityForm, 40)
+IndicatorFormSet = _row_formset(IndicatorForm, 20)
+
+
+class DocumentForm(forms.Form):
+    requirement = forms.ChoiceField(label=_("Which document is it?"), required=False)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG, PNG, DOCX or XLSX, up to 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+    )
+
+    def __init__(self, *args, call, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [
+            *((name, name) for name in call.required_document_list),
+            ("", _("Other supporting document")),
+        ]
+
+
+class SealBreakForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The reason is published on the call's page and the applicants are notified."),
+    )
 
 
 class ApplyForm(forms.Form):

@@ -312,3 +312,110 @@ class BidSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_number
+
+
+class PlanActivity(models.Model):
+    """A line of the bid's calendar plan."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="activities")
+    position = models.PositiveSmallIntegerField(default=0)
+    activity = models.CharField(_("activity"), max_length=255)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    responsible = models.CharField(_("responsible"), max_length=160)
+    result = models.CharField(_("expected result"), max_length=255)
+
+    class Meta:
+        verbose_name = _("calendar plan activity")
+        verbose_name_plural = _("calendar plan")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="plan_activity_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.activity
+
+
+class Indicator(models.Model):
+    """A measurable result the bid promises: from the baseline to the target."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("indicator"), max_length=255)
+    unit = models.CharField(_("unit"), max_length=64)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BidDocumentQuerySet(models.QuerySet["BidDocument"]):
+    def current(self) -> BidDocumentQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+
+class BidDocument(models.Model):
+    """A file attached to a bid: checked by content, stored under a random name."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="documents")
+    requirement = models.CharField(
+        _("required document"),
+        max_length=255,
+        blank=True,
+        help_text=_("Which of the call's required documents this file is; empty for others."),
+    )
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=random_upload_path, max_length=255
+    )
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("type"), max_length=8)
+    size = models.PositiveBigIntegerField(_("size, bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # Removed files stay stored: a withdrawn submission may cite their hash.
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    objects = BidDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bid document")
+        verbose_name_plural = _("bid documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SealBreak(models.Model):
+    """A site administrator opened a call's bids before the deadline: public and audited."""
+
+    competition = models.ForeignKey(
+        "competitions.Competition", on_delete=models.PROTECT, related_name="seal_breaks"
+    )
+    broken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    broken_at = models.DateTimeField(_("opened"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("seal break")
+        verbose_name_plural = _("seal breaks")
+        ordering = ["broken_at"]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.broken_at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -13,6 +15,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Organization, OrganizationMember
+
+security_log = logging.getLogger("portal.security")
 
 Role = OrganizationMember.Role
 # What each role may do: read ⊂ write (edit drafts, submit) ⊂ manage (members, profile).
@@ -75,6 +79,17 @@ def get_organization_for_viewer(request: HttpRequest, pk: int) -> Organization:
     return get_organization_for_user(request, pk)
 
 
+def is_sealed(call) -> bool:
+    """Bids are sealed until the deadline (server clock)."""
+    return call.phase() in {"upcoming", "accepting"}
+
+
+def sealed_message(call) -> str:
+    return _("Bids are sealed until %(deadline)s (Bishkek, UTC+6).") % {
+        "deadline": date_format(timezone.localtime(call.closes_at), "d.m.Y H:i")
+    }
+
+
 def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
     """A bid is its organisation's: members read it, editors and admins change it.
 
@@ -97,17 +112,29 @@ def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
         from competitions.permissions import staff_membership
 
         call = bid.competition
-        if staff_membership(user, call.municipality) is not None or user.is_superuser:
+        if not write and (staff_membership(user, call.municipality) or user.is_superuser):
             # The call's own officers learn the bid exists (they see the count) but
-            # not its content before the deadline; afterwards they may read it.
-            if call.phase() in {"upcoming", "accepting"} and not write:
-                raise PermissionDenied(
-                    _("Bids are sealed until %(deadline)s (Bishkek, UTC+6).")
-                    % {"deadline": date_format(timezone.localtime(call.closes_at), "d.m.Y H:i")}
-                )
-            if not write:
-                return bid
+            # not its content before the deadline; afterwards they may read it. A
+            # site administrator reads earlier only after a public, audited seal break.
+            if is_sealed(call) and not (user.is_superuser and call.seal_breaks.exists()):
+                raise PermissionDenied(sealed_message(call))
+            return bid
+        security_log.warning(
+            "authz_denied", extra={"user": user.pk, "object": f"bid:{bid.pk}", "write": write}
+        )
         raise Http404
     if write and membership.role not in _WRITE:
         raise PermissionDenied(_("Your role in the organisation only allows reading."))
     return bid
+
+
+def get_bid_document_for_user(request: HttpRequest, pk, document_id, *, write: bool = False):
+    """A file of a bid, with the bid's own rules; removed files only for reading."""
+    from applications.models import BidDocument
+
+    bid = get_bid_for_user(request, pk, write=write)
+    documents = bid.documents.current() if write else bid.documents.all()
+    try:
+        return documents.get(pk=document_id)
+    except BidDocument.DoesNotExist:
+        raise Http404 from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +21,7 @@ from applications.permissions import (
 )
 from audit.models import AuditEvent
 from competitions.permissions import get_municipality_for_user
+from municipal_order.lib.downloads import private_file_response
 
 
 @login_required
@@ -130,15 +131,7 @@ def charter_download(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_organization_for_viewer(request, pk)
     if not organization.charter:
         raise Http404
-    response = FileResponse(
-        organization.charter.open("rb"),
-        as_attachment=True,
-        filename=f"charter-{organization.inn}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(organization.charter, filename=f"charter-{organization.inn}.pdf")
 
 
 @login_required

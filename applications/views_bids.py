@@ -1,13 +1,17 @@
-"""Bids: apply to a call, edit the draft, submit for a receipt, withdraw."""
+"""Bids: apply to a call, fill in the steps (with autosave), attach files, submit, withdraw."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,13 +20,32 @@ from applications.exceptions import (
     AlreadySubmitted,
     ApplicationsError,
     BidIncomplete,
+    EditConflict,
     SubmissionClosed,
 )
-from applications.forms import ApplyForm, BidForm, BudgetFormSet
+from applications.forms import (
+    ActivityFormSet,
+    ApplyForm,
+    BidForm,
+    BudgetFormSet,
+    DocumentForm,
+    IndicatorFormSet,
+)
 from applications.models import Bid, BidSubmission, OrganizationMember
-from applications.permissions import get_bid_for_user
+from applications.permissions import get_bid_document_for_user, get_bid_for_user
 from competitions.permissions import get_public_call
 from documents.models import GeneratedDocument
+from municipal_order.lib.downloads import private_file_response
+
+logger = logging.getLogger(__name__)
+
+STEPS = {step.key: step for step in services.STEPS}
+# Steps with a repeating part: step → (related name, formset class, form prefix).
+STEP_PARTS = {
+    "plan": ("activities", ActivityFormSet, "plan"),
+    "results": ("indicators", IndicatorFormSet, "indicators"),
+    "budget": ("budget_lines", BudgetFormSet, "budget"),
+}
 
 
 @login_required
@@ -38,27 +61,45 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationsError as exc:
         messages.error(request, str(exc))
         return redirect("competitions:call_detail", pk=call.pk)
-    return redirect("applications:bid_edit", pk=bid.pk)
+    return redirect("applications:bid_step", pk=bid.pk, step=services.STEP_KEYS[0])
 
 
 def _editable(bid: Bid) -> bool:
     return bid.status == Bid.Status.DRAFT and bid.competition.phase() in {"upcoming", "accepting"}
 
 
-def _context(request, bid, form, budget, **extra) -> dict:
+def _role(request: HttpRequest, bid: Bid) -> str | None:
     membership = OrganizationMember.objects.filter(
         user=request.user, organization=bid.organization
     ).first()
+    return membership.role if membership else None
+
+
+def _can_write(request: HttpRequest, bid: Bid) -> bool:
+    return _role(request, bid) in {"admin", "editor"}
+
+
+def _context(request: HttpRequest, bid: Bid, **extra) -> dict:
+    """What every bid page shows: the steps with their state, totals, receipts, actions."""
+    is_draft = bid.status == Bid.Status.DRAFT
+    missing = services.missing_by_step(bid) if is_draft else {}
+    steps = [
+        {"key": s.key, "title": s.title, "number": n, "missing": missing.get(s.key, [])}
+        for n, s in enumerate(services.STEPS, start=1)
+    ]
+    flat = [item for items in missing.values() for item in items]
+    role = _role(request, bid)
     return {
         "bid": bid,
         "call": bid.competition,
-        "form": form,
-        "budget": budget,
+        "steps": steps,
+        "done_count": sum(1 for s in steps if not s["missing"]),
+        "missing": flat,
         "sums": services.totals(bid.budget_lines.all()),
-        "missing": services.missing_items(bid) if bid.status == Bid.Status.DRAFT else [],
         "submissions": bid.submissions.all(),
         "editable": _editable(bid),
-        "can_write": membership is not None and membership.role in {"admin", "editor"},
+        "can_write": role in {"admin", "editor"},
+        "is_member": role is not None,
         "idempotency_key": uuid.uuid4().hex,
         "phase": bid.competition.phase(),
         **extra,
@@ -66,40 +107,169 @@ def _context(request, bid, form, budget, **extra) -> dict:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def bid_edit(request: HttpRequest, pk) -> HttpResponse:
-    bid = get_bid_for_user(request, pk, write=request.method == "POST")
-    if request.method == "POST":
-        form = BidForm(request.POST, instance=bid, call=bid.competition)
-        budget = BudgetFormSet(request.POST, prefix="budget")
-        if form.is_valid() and budget.is_valid():
-            try:
-                services.save_bid(
-                    bid,
-                    data={k: v for k, v in form.cleaned_data.items() if k != "version"},
-                    budget_lines=budget.rows(),
-                    expected_version=form.cleaned_data["version"],
-                    by=request,
-                )
-            except ApplicationsError as exc:  # EditConflict included: nothing typed is lost
-                messages.error(request, str(exc))
-                bid.refresh_from_db()
-                return render(
-                    request,
-                    "applications/bid_form.html",
-                    _context(request, bid, form, budget),
-                    status=409,
-                )
-            messages.success(request, _("The draft is saved."))
-            return redirect("applications:bid_edit", pk=bid.pk)
-        bid.refresh_from_db()
-        return render(
-            request, "applications/bid_form.html", _context(request, bid, form, budget), status=400
+@require_GET
+def bid_detail(request: HttpRequest, pk) -> HttpResponse:
+    """The whole bid on one page: the preview before submitting, the record after."""
+    bid = get_bid_for_user(request, pk)
+    return render(
+        request,
+        "applications/bid_detail.html",
+        _context(
+            request,
+            bid,
+            preview=True,
+            activities=bid.activities.all(),
+            indicators=bid.indicators.all(),
+            lines=bid.budget_lines.all(),
+            document_groups=_document_groups(bid),
+        ),
+    )
+
+
+def _step_forms(bid: Bid, step: str, data=None) -> tuple[BidForm, object | None]:
+    form = BidForm(data, instance=bid, call=bid.competition, fields=STEPS[step].fields)
+    if step not in STEP_PARTS:
+        return form, None
+    related, formset_class, prefix = STEP_PARTS[step]
+    if data is not None:
+        return form, formset_class(data, prefix=prefix)
+    fields = services.COLLECTIONS[related][1]
+    initial = [{f: getattr(row, f) for f in fields} for row in getattr(bid, related).all()]
+    return form, formset_class(initial=initial, prefix=prefix)
+
+
+def _document_groups(bid: Bid) -> list[tuple[str, list]]:
+    """The call's required documents in its order, each with its files; then the others."""
+    documents = list(bid.documents.current())
+    required = bid.competition.required_document_list
+    groups = [(name, [d for d in documents if d.requirement == name]) for name in required]
+    others = [d for d in documents if d.requirement not in required]
+    return [*groups, ("", others)]
+
+
+def _render_step(request, bid, step, form, formset, status=200, **extra) -> HttpResponse:
+    context = _context(request, bid, step=STEPS[step], form=form, formset=formset, **extra)
+    if step == "documents":
+        groups = _document_groups(bid)
+        # The form offers the first required document still missing.
+        first_missing = next((name for name, docs in groups if name and not docs), "")
+        context.setdefault(
+            "document_form",
+            DocumentForm(call=bid.competition, initial={"requirement": first_missing}),
         )
-    form = BidForm(instance=bid, call=bid.competition)
-    lines = [{f: getattr(line, f) for f in services.LINE_FIELDS} for line in bid.budget_lines.all()]
-    budget = BudgetFormSet(initial=lines, prefix="budget")
-    return render(request, "applications/bid_form.html", _context(request, bid, form, budget))
+        context["document_groups"] = groups
+    keys = services.STEP_KEYS
+    index = keys.index(step)
+    context["current"] = index + 1
+    context["previous_step"] = keys[index - 1] if index else None
+    context["next_step"] = keys[index + 1] if index + 1 < len(keys) else None
+    return render(request, "applications/bid_step.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
+    """One step of the bid form. With `X-Autosave: 1` a POST answers in JSON for the script."""
+    if step not in STEPS:
+        raise Http404
+    if request.method == "POST" and step == "documents":
+        return HttpResponseNotAllowed(["GET"])  # files go to the upload view
+    bid = get_bid_for_user(request, pk, write=request.method == "POST")
+    if request.method == "GET":
+        if not (_editable(bid) and _can_write(request, bid)):
+            return redirect("applications:bid_detail", pk=bid.pk)
+        form, formset = _step_forms(bid, step)
+        return _render_step(request, bid, step, form, formset)
+
+    autosave = request.headers.get("X-Autosave") == "1"
+    form, formset = _step_forms(bid, step, request.POST)
+    if not (form.is_valid() and (formset is None or formset.is_valid())):
+        if autosave:
+            return JsonResponse(
+                {"saved": False, "error": _("Not saved yet: correct the marked fields.")},
+                status=400,
+            )
+        bid.refresh_from_db()
+        return _render_step(request, bid, step, form, formset, status=400)
+    parts = {STEP_PARTS[step][0]: formset.rows()} if formset is not None else {}
+    try:
+        bid = services.save_bid(
+            bid,
+            data={k: v for k, v in form.cleaned_data.items() if k != "version"},
+            expected_version=form.cleaned_data["version"],
+            by=request,
+            **parts,
+        )
+    except ApplicationsError as exc:  # EditConflict included: nothing typed is lost
+        if autosave:
+            return JsonResponse({"saved": False, "error": str(exc), "conflict": True}, status=409)
+        messages.error(request, str(exc))
+        bid.refresh_from_db()
+        if isinstance(exc, EditConflict):
+            # The page keeps what this editor typed, at the current version: saving
+            # again deliberately overwrites the colleague's change.
+            form.data = form.data.copy()
+            form.data["version"] = exc.version
+        return _render_step(request, bid, step, form, formset, status=409)
+    if autosave:
+        saved_at = date_format(timezone.localtime(bid.updated_at), "H:i:s")
+        return JsonResponse(
+            {
+                "saved": True,
+                "version": bid.version,
+                "message": _("Saved at %(time)s") % {"time": saved_at},
+            }
+        )
+    messages.success(request, _("Saved."))
+    target = request.POST.get("go")
+    if target == "preview":
+        return redirect("applications:bid_detail", pk=bid.pk)
+    if target not in STEPS:
+        target = step
+    return redirect("applications:bid_step", pk=bid.pk, step=target)
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk) -> HttpResponse:
+    bid = get_bid_for_user(request, pk, write=True)
+    form = DocumentForm(request.POST, request.FILES, call=bid.competition)
+    if form.is_valid():
+        try:
+            document = services.add_document(
+                bid,
+                upload=form.cleaned_data["file"],
+                requirement=form.cleaned_data["requirement"],
+                by=request,
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        except ApplicationsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("“%(name)s” is attached.") % {"name": document.name})
+            return redirect("applications:bid_step", pk=bid.pk, step="documents")
+    return _render_step(request, bid, "documents", None, None, status=400, document_form=form)
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, pk, document_id) -> HttpResponse:
+    document = get_bid_document_for_user(request, pk, document_id, write=True)
+    try:
+        services.remove_document(document, by=request)
+    except ApplicationsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("“%(name)s” is removed.") % {"name": document.name})
+    return redirect("applications:bid_step", pk=pk, step="documents")
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk, document_id) -> HttpResponse:
+    document = get_bid_document_for_user(request, pk, document_id)
+    return private_file_response(document.file, filename=document.name, kind=document.kind)
 
 
 @login_required
@@ -112,15 +282,35 @@ def bid_submit(request: HttpRequest, pk) -> HttpResponse:
     except BidIncomplete as exc:
         for item in exc.missing:
             messages.error(request, item)
-        return redirect("applications:bid_edit", pk=bid.pk)
+        return redirect("applications:bid_detail", pk=bid.pk)
     except (SubmissionClosed, AlreadySubmitted) as exc:
-        return render(
+        return _not_submitted(request, bid, str(exc), status=409)
+    except Exception:
+        # Whatever broke, the transaction rolled back: no submission, the draft intact (T45).
+        logger.exception("bid submission failed", extra={"bid": str(bid.pk)})
+        return _not_submitted(
             request,
-            "applications/bid_not_submitted.html",
-            {"bid": bid, "reason": str(exc)},
-            status=409,
+            bid,
+            _("The bid was not submitted because of a fault on our side. Please try again."),
+            status=503,
+            retry=True,
         )
     return redirect("applications:receipt", pk=bid.pk, submission_id=submission.pk)
+
+
+def _not_submitted(request, bid, reason: str, *, status: int, retry: bool = False) -> HttpResponse:
+    # A retry reuses the key: if the first attempt did land after all, it returns its receipt.
+    return render(
+        request,
+        "applications/bid_not_submitted.html",
+        {
+            "bid": bid,
+            "reason": reason,
+            "retry": retry,
+            "idempotency_key": request.POST.get("idempotency_key", ""),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -136,7 +326,13 @@ def bid_withdraw(request: HttpRequest, pk) -> HttpResponse:
             request,
             _("The bid is withdrawn and back to draft. Submit it again before the deadline."),
         )
-    return redirect("applications:bid_edit", pk=bid.pk)
+    return redirect("applications:bid_detail", pk=bid.pk)
+
+
+def _receipts(submission: BidSubmission):
+    return GeneratedDocument.objects.filter(
+        kind="bid-receipt", object_id=str(submission.pk)
+    ).order_by("language", "-created_at")
 
 
 @login_required
@@ -144,11 +340,25 @@ def bid_withdraw(request: HttpRequest, pk) -> HttpResponse:
 def receipt(request: HttpRequest, pk, submission_id) -> HttpResponse:
     bid = get_bid_for_user(request, pk)
     submission = get_object_or_404(BidSubmission, pk=submission_id, bid=bid)
-    receipts = GeneratedDocument.objects.filter(
-        kind="bid-receipt", object_id=str(submission.pk)
-    ).order_by("language", "-created_at")
     return render(
         request,
         "applications/receipt.html",
-        {"bid": bid, "submission": submission, "receipts": receipts},
+        {"bid": bid, "submission": submission, "receipts": _receipts(submission)},
     )
+
+
+@login_required
+@require_GET
+def receipt_pdf(request: HttpRequest, pk) -> HttpResponse:
+    """The latest receipt as PDF, in the reader's language when there is one."""
+    bid = get_bid_for_user(request, pk)
+    submission = bid.submissions.first()
+    if submission is None:
+        raise Http404
+    ready = [d for d in _receipts(submission) if d.is_ready]
+    document = next((d for d in ready if d.language == request.LANGUAGE_CODE), None) or next(
+        iter(ready), None
+    )
+    if document is None:
+        return redirect("applications:receipt", pk=bid.pk, submission_id=submission.pk)
+    return private_file_response(document.file, filename=document.download_name)

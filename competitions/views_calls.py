@@ -75,6 +75,7 @@ def _call_context(request: HttpRequest, call: Competition, **extra) -> dict:
         "question_form": extra.pop("question_form", QuestionForm()),
         # Sealed until the deadline: the public sees how many, never what.
         "bids_received": call.bids.filter(status="submitted").count(),
+        "seal_breaks": call.seal_breaks.all(),
         **_applicant_context(request, call),
         "is_officer": request.user.is_authenticated
         and (request.user.is_superuser or staff_membership(request.user, call.municipality)),

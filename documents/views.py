@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.models import GeneratedDocument
 from documents.registry import get_kind
 from documents.services import request_document
+from municipal_order.lib.downloads import private_file_response
 
 
 def _get_document_for_user(request: HttpRequest, doc_id) -> GeneratedDocument:
@@ -56,12 +57,4 @@ def download(request: HttpRequest, doc_id) -> HttpResponse:
     doc = _get_document_for_user(request, doc_id)
     if not doc.is_ready:
         return redirect("documents:detail", doc_id=doc.pk)
-    response = FileResponse(
-        doc.file.open("rb"),
-        as_attachment=True,
-        filename=doc.download_name,
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(doc.file, filename=doc.download_name)

@@ -189,7 +189,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+# Request limits (T36): a bid form has at most a few hundred fields; files go one
+# a request, so 20 files in one request is already abuse. The front proxy caps the
+# body at 21 MB (docs/operations.md); Django refuses a single file over 20 MB.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- E-mail ----------------------------------------------------------------------

@@ -20,5 +20,6 @@ EVENTS: dict[str, Event] = {
         Event("municipal_staff_added", Category.ACCOUNT),
         Event("call_amended", Category.COMPETITIONS),
         Event("bid_submitted", Category.BIDS),
+        Event("seal_broken", Category.BIDS),
     ]
 }

@@ -59,7 +59,7 @@ ROUTES = sorted({(name or route, route) for name, route, _ in walk(get_resolver(
 
 
 def sample_kwargs(
-    cast, doc, notification, problem, comment, programme, call, question, bid, submission
+    cast, doc, notification, problem, comment, programme, call, question, bid, submission, file
 ) -> dict[str, str]:
     staff = cast.municipality_a.staff.get(user=cast.officer_a_weak)
     return {
@@ -77,6 +77,8 @@ def sample_kwargs(
         "member_id": str(cast.organization.members.get().pk),
         "bids/pk": str(bid.pk),
         "submission_id": str(submission.pk),
+        "document_id": str(file.pk),
+        "step": "project",
         "comment_id": str(comment.pk),
         "token": "not-a-valid-token",
         "uidb64": "MQ",
@@ -117,6 +119,7 @@ def snapshot_db() -> dict[str, list]:
 
 @pytest.fixture
 def world(cast, django_capture_on_commit_callbacks):
+    from applications import bids
     from competitions.models import (
         PriorityProblem,
         ProblemComment,
@@ -125,6 +128,7 @@ def world(cast, django_capture_on_commit_callbacks):
         Sphere,
     )
     from tests.competitions.conftest import make_call
+    from tests.files import pdf_upload
 
     problem = PriorityProblem.objects.create(
         municipality=cast.municipality_a,
@@ -163,8 +167,9 @@ def world(cast, django_capture_on_commit_callbacks):
         content_sha256="0" * 64,
         requested_total=0,
     )
+    file = bids.add_document(bid, upload=pdf_upload(), requirement="", by=cast.ngo_member)
     return cast, sample_kwargs(
-        cast, doc, notification, problem, comment, programme, call, question, bid, submission
+        cast, doc, notification, problem, comment, programme, call, question, bid, submission, file
     )
 
 

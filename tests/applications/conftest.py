@@ -10,6 +10,7 @@ from applications import bids
 from applications.services import set_verification
 from competitions.models import Competition
 from tests.competitions.conftest import make_call
+from tests.files import pdf_upload
 
 DEADLINE = datetime.datetime(2026, 12, 31, 12, 0, tzinfo=datetime.UTC)  # 18:00 in Bishkek
 BEFORE = DEADLINE - datetime.timedelta(days=3)
@@ -36,12 +37,43 @@ LINES = [
 ]
 
 
+ACTIVITIES = [
+    {
+        "activity": "Ремонт и оснащение помещения",
+        "starts_on": datetime.date(2027, 2, 1),
+        "ends_on": datetime.date(2027, 3, 15),
+        "responsible": "Директор",
+        "result": "Помещение готово",
+    },
+    {
+        "activity": "Занятия с детьми",
+        "starts_on": datetime.date(2027, 3, 16),
+        "ends_on": datetime.date(2027, 11, 30),
+        "responsible": "Логопед",
+        "result": "20 детей занимаются 5 дней в неделю",
+    },
+]
+INDICATORS = [
+    {
+        "name": "Дети, посещающие центр",
+        "unit": "человек",
+        "baseline": Decimal("0"),
+        "target": Decimal("20"),
+    }
+]
+REQUIRED_DOCUMENTS = ["Устав организации", "Смета расходов"]
+
+
 @pytest.fixture
 def call(cast):
     with time_machine.travel(BEFORE - datetime.timedelta(days=1), tick=False):
         call = make_call(cast, status="published")
     Competition.objects.filter(pk=call.pk).update(
-        opens_at=DEADLINE - datetime.timedelta(days=30), closes_at=DEADLINE
+        opens_at=DEADLINE - datetime.timedelta(days=30),
+        closes_at=DEADLINE,
+        implementation_start=datetime.date(2027, 2, 1),
+        implementation_end=datetime.date(2027, 11, 30),
+        required_documents="\n".join(REQUIRED_DOCUMENTS),
     )
     call.refresh_from_db()
     return call
@@ -53,7 +85,7 @@ def bid(cast, call):
     cast.organization.refresh_from_db()
     with time_machine.travel(BEFORE, tick=False):
         bid = bids.start_bid(call, cast.organization, by=cast.ngo_member)
-        return bids.save_bid(
+        bid = bids.save_bid(
             bid,
             data={
                 "problem": call.problems.first(),
@@ -65,6 +97,16 @@ def bid(cast, call):
                 "beneficiaries": 20,
             },
             budget_lines=LINES,
+            activities=ACTIVITIES,
+            indicators=INDICATORS,
             expected_version=bid.version,
             by=cast.ngo_member,
         )
+        for requirement in REQUIRED_DOCUMENTS:
+            bids.add_document(
+                bid,
+                upload=pdf_upload(text=requirement),
+                requirement=requirement,
+                by=cast.ngo_member,
+            )
+        return bid

@@ -14,26 +14,21 @@ from tests.applications.conftest import BEFORE, DEADLINE, LINES
 pytestmark = pytest.mark.django_db
 
 
-def bid_post(bid, **extra):
-    data = {
-        "version": str(bid.version),
-        "problem": str(bid.problem_id),
-        "title": bid.title,
-        "summary": bid.summary,
-        "goal": bid.goal,
-        "tasks": bid.tasks,
-        "target_group": bid.target_group,
-        "beneficiaries": "20",
-        "team": "",
-        "partners": "",
-        "budget-TOTAL_FORMS": str(len(LINES)),
-        "budget-INITIAL_FORMS": "0",
-        "budget-MIN_NUM_FORMS": "0",
-        "budget-MAX_NUM_FORMS": "1000",
-    }
-    for i, line in enumerate(LINES):
-        for key, value in line.items():
-            data[f"budget-{i}-{key}"] = str(value)
+def step_post(bid, step="project", **extra):
+    """The POST of one step of the bid form, as the browser sends it."""
+    data = {"version": str(bid.version), "go": step}
+    if step == "project":
+        data |= {"problem": str(bid.problem_id), "title": bid.title, "summary": bid.summary}
+    if step == "budget":
+        data |= {
+            "budget-TOTAL_FORMS": str(len(LINES)),
+            "budget-INITIAL_FORMS": str(len(LINES)),
+            "budget-MIN_NUM_FORMS": "0",
+            "budget-MAX_NUM_FORMS": "60",
+        }
+        for i, line in enumerate(LINES):
+            for key, value in line.items():
+                data[f"budget-{i}-{key}"] = str(value)
     data.update(extra)
     return data
 
@@ -45,7 +40,7 @@ def test_an_ngo_member_applies_and_gets_a_draft(cast, client_for, call):
     assert client.get(f"/calls/{call.pk}/apply/").status_code == 405
     response = client.post(f"/calls/{call.pk}/apply/", {"organization": cast.organization.pk})
     created = Bid.objects.get()
-    assert response["Location"] == f"/bids/{created.pk}/"
+    assert response["Location"] == f"/bids/{created.pk}/edit/project/"
     assert created.organization == cast.organization
 
 
@@ -75,12 +70,13 @@ def test_who_may_open_a_bid_before_the_deadline(cast, client_for, bid):
 @time_machine.travel(BEFORE, tick=False)
 def test_saving_the_draft_and_a_conflict_keeps_the_typing(cast, client_for, bid):
     client = client_for(cast.ngo_member)
-    stale = bid_post(bid, title="Первая версия")
-    assert client.post(f"/bids/{bid.pk}/", stale).status_code == 302
+    url = f"/bids/{bid.pk}/edit/project/"
+    stale = step_post(bid, title="Первая версия")
+    assert client.post(url, stale).status_code == 302
     bid.refresh_from_db()
     assert bid.title == "Первая версия"
     # T44: a second editor saving over an old version gets a conflict.
-    response = client.post(f"/bids/{bid.pk}/", {**stale, "title": "Вторая вкладка"})
+    response = client.post(url, {**stale, "title": "Вторая вкладка"})
     assert response.status_code == 409
     assert "Вторая вкладка" in response.content.decode()
     bid.refresh_from_db()
@@ -91,7 +87,8 @@ def test_saving_the_draft_and_a_conflict_keeps_the_typing(cast, client_for, bid)
 def test_a_viewer_cannot_change_or_submit(cast, client_for, bid):
     cast.organization.members.filter(user=cast.ngo_member).update(role="viewer")
     client = client_for(cast.ngo_member)
-    assert client.post(f"/bids/{bid.pk}/", bid_post(bid, title="x")).status_code == 403
+    assert client.post(f"/bids/{bid.pk}/edit/project/", step_post(bid)).status_code == 403
+    assert client.get(f"/bids/{bid.pk}/edit/project/")["Location"] == f"/bids/{bid.pk}/"
     assert client.post(f"/bids/{bid.pk}/submit/", {"idempotency_key": "k"}).status_code == 403
     assert not BidSubmission.objects.exists()
 

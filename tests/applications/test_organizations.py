@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.models import Invitation, Organization, OrganizationMember
 from audit.models import AuditEvent
+from tests.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def org_data(cast, **extra):
 
 
 def test_a_person_registers_an_organization_and_becomes_its_admin(cast, client_for):
-    charter = SimpleUploadedFile("устав.pdf", b"%PDF-1.7 charter", "application/pdf")
+    charter = pdf_upload("устав.pdf")
     response = client_for(cast.commission_member).post(
         "/organizations/new/", {**org_data(cast), "charter": charter}
     )
@@ -206,7 +207,7 @@ def test_the_charter_downloads_only_for_those_who_may_see_it(cast, client_for):
     update_organization(
         cast.organization,
         data={},
-        charter=SimpleUploadedFile("устав.pdf", b"%PDF-1.7 x", "application/pdf"),
+        charter=pdf_upload("устав.pdf"),
         by=cast.ngo_member,
     )
     url = f"/organizations/{cast.organization.pk}/charter/"

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
 from competitions.models import PriorityProblem, ProblemComment, Sphere, TargetGroup
+from tests.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def url(problem, action=""):
 
 
 def test_an_officer_creates_a_draft(cast, client_for):
-    pdf = SimpleUploadedFile("протокол собрания.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    pdf = pdf_upload("протокол собрания.pdf")
     response = client_for(cast.officer_a_weak).post(new_url(cast), {**form_data(), "minutes": pdf})
     assert response.status_code == 302
     problem = PriorityProblem.objects.get()

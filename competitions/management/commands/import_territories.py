@@ -38,6 +38,8 @@ class Command(BaseCommand):
             ) from None
         except _DryRun:
             self.stdout.write("dry run: nothing written")
+        if options["verbosity"] == 0:
+            return
         for line in report.summary():
             self.stdout.write(line)
         for change in report.changes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import confirm_email, register_user
+from applications import bids
 from applications.models import Organization
 from applications.services import register_organization, set_verification
 from audit.services import Actor, record
@@ -39,6 +41,53 @@ from competitions.problems import (
 from competitions.services import add_municipal_staff
 
 DEMO_PASSWORD = "demo-portal-2026"
+
+# (organisation INN, project title, submitted?) for the open call; the last is a draft.
+DEMO_BIDS = [
+    ("01204201710011", "Дневной центр «Күн нуру»", True),
+    ("02306201810022", "Центр «Бирге» для детей и родителей", True),
+    ("01509201510033", "Равные возможности: занятия рядом с домом", False),
+]
+DEMO_BUDGET = [
+    {
+        "category": "staff",
+        "item": "Логопед и психолог, 9 месяцев",
+        "unit": "месяц",
+        "quantity": Decimal("18"),
+        "unit_cost": Decimal("25000"),
+        "own_contribution": Decimal("45000"),
+        "other_sources": Decimal("0"),
+    },
+    {
+        "category": "equipment",
+        "item": "Тренажёры и развивающие пособия",
+        "unit": "комплект",
+        "quantity": Decimal("1"),
+        "unit_cost": Decimal("180000"),
+        "own_contribution": Decimal("20000"),
+        "other_sources": Decimal("10000"),
+    },
+]
+DEMO_INDICATORS = [
+    {"name": "Дети, посещающие центр", "unit": "человек", "baseline": 0, "target": 20},
+    {"name": "Родители, прошедшие обучение", "unit": "человек", "baseline": 0, "target": 15},
+]
+
+
+def _demo_pdf(title: str, organization: str) -> bytes:
+    """A one-page PDF standing in for a scanned document."""
+    from django.utils.html import escape
+
+    from municipal_order.lib.pdf import render_pdf
+
+    html = (
+        '<html lang="ru"><body style="font-family: DejaVu Sans; padding: 3cm">'
+        f"<h1>{escape(title)}</h1><p>{escape(organization)}</p>"
+        "<p>Демонстрационный документ портала.</p></body></html>"
+    )
+    return render_pdf(html).content
+
+
 SEED = Actor.system("seed_demo")
 
 # (code, e-mail, full name, position)
@@ -459,6 +508,71 @@ class Command(BaseCommand):
             )
             if phase != "draft":
                 publish_call(call, by=officer, now=announced)
+        self._seed_bids()
+
+    def _seed_bids(self) -> None:
+        """Two bids submitted to the open call and one draft still being written."""
+        call = self._municipality("alamudun").competitions.get(title=CALLS[0][2])
+        if not call.accepts_bids():
+            return
+        for inn, title, submit in DEMO_BIDS:
+            organization = Organization.objects.get(inn=inn)
+            if call.bids.filter(organization=organization).exists():
+                continue
+            editor = organization.members.select_related("user").first().user
+            bid = bids.start_bid(call, organization, by=editor)
+            complete = submit or inn != DEMO_BIDS[-1][0]
+            bid = bids.save_bid(
+                bid,
+                data={
+                    "problem": call.problems.first(),
+                    "title": title,
+                    "summary": f"{title}: дневной центр на 20 детей с инвалидностью, "
+                    "5 дней в неделю, с логопедом, психологом и инструктором ЛФК.",
+                    "goal": "Дети с инвалидностью получают реабилитацию рядом с домом, "
+                    "их родители могут работать.",
+                    "tasks": "1. Отремонтировать и оснастить помещение.\n"
+                    "2. Набрать и обучить специалистов.\n"
+                    "3. Проводить занятия 9 месяцев.",
+                    "target_group": "Дети с инвалидностью 3–14 лет и их родители.",
+                    "beneficiaries": 20 if complete else None,
+                    "team": "Руководитель проекта, логопед, психолог, инструктор ЛФК, бухгалтер.",
+                    "partners": "Айыл окмоту (помещение), сельская больница (направления).",
+                },
+                budget_lines=DEMO_BUDGET if complete else DEMO_BUDGET[:1],
+                activities=self._demo_activities(call) if complete else [],
+                indicators=DEMO_INDICATORS if complete else [],
+                expected_version=bid.version,
+                by=editor,
+            )
+            documents = call.required_document_list if complete else []
+            for requirement in documents:
+                upload = ContentFile(_demo_pdf(requirement, organization.name_ru), "demo.pdf")
+                upload.name = f"{requirement[:40]}.pdf"
+                bids.add_document(bid, upload=upload, requirement=requirement, by=editor)
+            if submit:
+                bids.submit_bid(bid, idempotency_key=f"seed-demo-{inn}", by=editor)
+
+    @staticmethod
+    def _demo_activities(call) -> list[dict]:
+        start, end = call.implementation_start, call.implementation_end
+        middle = start + (end - start) / 4
+        return [
+            {
+                "activity": "Ремонт и оснащение помещения",
+                "starts_on": start,
+                "ends_on": middle,
+                "responsible": "Руководитель проекта",
+                "result": "Помещение отремонтировано и оснащено",
+            },
+            {
+                "activity": "Реабилитационные занятия с детьми",
+                "starts_on": middle,
+                "ends_on": end,
+                "responsible": "Логопед, психолог",
+                "result": "20 детей занимаются 5 дней в неделю",
+            },
+        ]
 
     def _seed_programmes(self) -> None:
         for code, title, years, decision, budget in PROGRAMMES:

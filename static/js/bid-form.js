@@ -1,0 +1,109 @@
+/* The bid form: rows added on the page, and autosave.
+ *
+ * Autosave posts the step's form to its own URL with "X-Autosave: 1" a few
+ * seconds after typing stops, and at the latest 20 s after the first unsaved
+ * change, so at most ~30 s of typing can be lost. Nothing is kept in the
+ * browser's storage: the draft lives on the server only. A conflict (a
+ * colleague saved meanwhile) stops autosave and says so; the page keeps
+ * what was typed.
+ */
+(function () {
+  "use strict";
+
+  function addRow(button) {
+    var box = button.parentElement;
+    var template = box.querySelector("template[data-empty-row]");
+    var total = box.querySelector("input[name$='-TOTAL_FORMS']");
+    var max = box.querySelector("input[name$='-MAX_NUM_FORMS']");
+    var index = parseInt(total.value, 10);
+    if (max && index >= parseInt(max.value, 10)) { return; }
+    var html = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__num__/g, String(index + 1));
+    box.querySelector("[data-rows]").insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    var rows = box.querySelectorAll("[data-row]");
+    var first = rows[rows.length - 1].querySelector("input:not([type=hidden]), select, textarea");
+    if (first) { first.focus(); }
+  }
+
+  document.querySelectorAll("[data-add-row]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { addRow(button); });
+  });
+
+  var form = document.querySelector("form[data-autosave]");
+  var status = document.querySelector("[data-autosave-status]");
+  if (!form || !status || !window.fetch || !window.FormData) { return; }
+
+  var IDLE_MS = 4000, MAX_WAIT_MS = 20000, RETRY_MS = 15000;
+  var dirty = false, saving = false, stopped = false, firstChange = 0, timer = null, pending = null;
+
+  function show(text, bad) {
+    status.textContent = text;
+    status.classList.toggle("text-danger", !!bad);
+    status.classList.toggle("text-body-secondary", !bad);
+  }
+
+  function schedule() {
+    if (stopped) { return; }
+    dirty = true;
+    var now = Date.now();
+    if (!firstChange) { firstChange = now; }
+    clearTimeout(timer);
+    timer = setTimeout(save, Math.max(0, Math.min(IDLE_MS, MAX_WAIT_MS - (now - firstChange))));
+  }
+
+  function save() {
+    if (!dirty || stopped) { return; }
+    if (saving) { timer = setTimeout(save, 1000); return; }
+    saving = true;
+    dirty = false;
+    firstChange = 0;
+    show(status.dataset.saving);
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "X-Autosave": "1" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (body) { return { code: response.status, body: body }; });
+    }).then(function (result) {
+      if (result.code === 200 && result.body.saved) {
+        form.elements.version.value = result.body.version;
+        show(result.body.message);
+      } else if (result.code === 409) {
+        stopped = true;
+        show(result.body.error, true);
+      } else {
+        dirty = true;
+        show(result.body.error || status.dataset.failed, true);
+      }
+    }).catch(function () {
+      dirty = true;
+      show(status.dataset.offline, true);
+      timer = setTimeout(save, RETRY_MS);
+    }).then(function () {
+      saving = false;
+      if (pending) { var submitter = pending; pending = null; form.requestSubmit(submitter); }
+    });
+  }
+
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  form.addEventListener("submit", function (event) {
+    if (saving) {
+      // Let the autosave finish first, or the form would carry an old version.
+      event.preventDefault();
+      pending = event.submitter || null;
+      return;
+    }
+    clearTimeout(timer);
+    dirty = false;
+    stopped = true;
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && dirty) { save(); }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty || saving) { event.preventDefault(); event.returnValue = ""; }
+  });
+})();
