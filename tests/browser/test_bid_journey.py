@@ -1,0 +1,85 @@
+"""An NGO prepares a bid in the browser: autosave, a colleague's conflict, a file, the preview."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from applications.models import Bid
+from applications.services import set_verification
+from tests.browser.conftest import PHONE
+from tests.competitions.conftest import make_call
+from tests.files import pdf_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_in(page, base, cast, user):
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("E-mail").fill(user.email)
+    page.get_by_label("Пароль").fill(cast.password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_an_ngo_prepares_a_bid_that_saves_itself(
+    browser, live_server, cast, screenshot, assert_accessible, tmp_path
+):
+    call = make_call(cast, status="published", required_documents="Устав организации")
+    set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
+    cast.ngo_member.language = "ru"
+    cast.ngo_member.save()
+
+    context = browser.new_context(
+        timezone_id="Asia/Bishkek", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    log_in(page, live_server.url, cast, cast.ngo_member)
+    page.goto(f"{live_server.url}/calls/{call.pk}/")
+    page.get_by_role("button", name="Подготовить заявку").click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Шаг 1 из 6")
+    assert_accessible(page)
+
+    # Typing, then a pause: the draft is on the server without pressing Save.
+    page.get_by_label("Название проекта").fill("Центр «Күн нуру»")
+    page.get_by_label("Название проекта").press("End")
+    expect(page.get_by_role("status").filter(has_text="Сохранено в")).to_be_visible(timeout=15000)
+    bid = Bid.objects.get()
+    assert bid.title == "Центр «Күн нуру»"
+    # Nothing of the bid lives in the browser.
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    page.reload()
+    expect(page.get_by_label("Название проекта")).to_have_value("Центр «Күн нуру»")
+
+    # A colleague in another tab saves first: this tab is told, nothing is merged silently.
+    other = context.new_page()
+    other.goto(f"{live_server.url}/bids/{bid.pk}/edit/project/")
+    other.get_by_label("Название проекта").fill("Вариант коллеги")
+    expect(other.get_by_role("status").filter(has_text="Сохранено в")).to_be_visible(timeout=15000)
+    page.get_by_label("Краткое описание").fill("Мой текст, который нельзя потерять")
+    expect(page.get_by_role("status").filter(has_text="Изменено")).to_be_visible(timeout=15000)
+    expect(page.get_by_label("Краткое описание")).to_have_value(
+        "Мой текст, который нельзя потерять"
+    )
+    bid.refresh_from_db()
+    assert bid.title == "Вариант коллеги"
+    other.close()
+
+    # A required document, checked on the server.
+    page.goto(f"{live_server.url}/bids/{bid.pk}/edit/documents/")
+    charter = tmp_path / "устав.pdf"
+    charter.write_bytes(pdf_bytes("Устав"))
+    page.get_by_label("Файл").set_input_files(str(charter))
+    page.get_by_role("button", name="Приложить", exact=True).click()
+    expect(page.get_by_role("link", name="устав.pdf")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Просмотр и подача").last.click()
+    expect(page.get_by_role("heading", name="Чего ещё не хватает")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "bid-preview-ru")
+    page.goto(f"{live_server.url}/bids/{bid.pk}/edit/budget/")
+    screenshot(page, "bid-budget-ru")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "bid-budget-ru-phone")
+    context.close()
