@@ -112,7 +112,12 @@ def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
         from competitions.permissions import staff_membership
 
         call = bid.competition
-        if not write and (staff_membership(user, call.municipality) or user.is_superuser):
+        submitted = bid.status == bid.Status.SUBMITTED  # a draft is nobody else's business
+        if (
+            not write
+            and submitted
+            and (staff_membership(user, call.municipality) or user.is_superuser)
+        ):
             # The call's own officers learn the bid exists (they see the count) but
             # not its content before the deadline; afterwards they may read it. A
             # site administrator reads earlier only after a public, audited seal break.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import services
+from applications.bids import STEPS, missing_by_step
 from applications.exceptions import ApplicationsError
 from applications.forms import InviteForm, OrganizationForm, RoleForm, VerificationForm
 from applications.models import Bid, Invitation, Organization, OrganizationMember
@@ -35,10 +36,15 @@ def my_organizations(request: HttpRequest) -> HttpResponse:
         .select_related("competition__municipality", "organization")
         .order_by("competition__closes_at")
     )
+    rows = []
+    for bid in bids:
+        missing = missing_by_step(bid) if bid.status == Bid.Status.DRAFT else {}
+        done = sum(1 for items in missing.values() if not items)
+        rows.append((bid, bid.competition.phase(), done if missing else None))
     return render(
         request,
         "applications/my_organizations.html",
-        {"memberships": memberships, "bids": [(b, b.competition.phase()) for b in bids]},
+        {"memberships": memberships, "bids": rows, "step_count": len(STEPS)},
     )
 
 

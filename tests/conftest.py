@@ -171,6 +171,18 @@ def client_for(client):
     return login
 
 
+@pytest.fixture
+def english(client_for):
+    """Like client_for, reading the portal in English, so that assertions read like the code."""
+
+    def login(user):
+        client = client_for(user)
+        client.cookies["mo_language"] = "en"
+        return client
+
+    return login
+
+
 @contextlib.contextmanager
 def broker_unreachable(app):
     """Point the Celery app's producers at a port nobody listens on.

@@ -26,16 +26,6 @@ pytestmark = pytest.mark.django_db
 UUID_PDF = re.compile(r"uploads/applications-biddocument/\d{4}/\d{2}/[0-9a-f-]{36}\.pdf")
 
 
-@pytest.fixture
-def english(client_for):
-    def login(user):
-        client = client_for(user)
-        client.cookies["mo_language"] = "en"
-        return client
-
-    return login
-
-
 def stored_files() -> list[str]:
     root = settings.MEDIA_ROOT
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
@@ -86,6 +76,7 @@ def test_uploads_need_the_right_role_and_a_post(cast, client_for, bid):
 
 @time_machine.travel(BEFORE, tick=False)
 def test_t5_downloads_are_attachments_for_the_organisation_only(cast, client_for, bid):
+    bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     document = bid.documents.first()
     url = f"/bids/{bid.pk}/documents/{document.pk}/"
     response = client_for(cast.ngo_member).get(url)

@@ -12,18 +12,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_in_time")]
 
 
 @pytest.fixture
-def english(client_for):
-    """A client reading the portal in English, so that assertions read like the code."""
-
-    def login(user):
-        client = client_for(user)
-        client.cookies["mo_language"] = "en"
-        return client
-
-    return login
-
-
-@pytest.fixture
 def _in_time():
     with time_machine.travel(BEFORE, tick=False):
         yield

@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 
+from applications import bids
 from applications.models import Bid, BidSubmission
 from applications.services import set_verification
 from tests.applications.conftest import BEFORE, DEADLINE, LINES
@@ -56,6 +57,9 @@ def test_someone_else_cannot_apply_for_an_organization(cast, client_for, call):
 @time_machine.travel(BEFORE, tick=False)
 def test_who_may_open_a_bid_before_the_deadline(cast, client_for, bid):
     url = f"/bids/{bid.pk}/"
+    # A draft is the organisation's alone: the officers do not learn it exists.
+    assert client_for(cast.officer_a).get(url).status_code == 404
+    bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     assert client_for(cast.ngo_member).get(url).status_code == 200
     # T1: another NGO, the ministry, commission members: no such page.
     for who in ("other_ngo_member", "ministry", "commission_member", "officer_b"):

@@ -174,3 +174,10 @@ def test_t45_a_fault_mid_submit_leaves_the_draft_and_the_retry_works_once(
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"]
     assert BidSubmission.objects.count() == 1
+
+
+def test_a_draft_never_submitted_stays_the_organisations_after_the_deadline(cast, client_for, bid):
+    with time_machine.travel(AFTER, tick=False):
+        assert client_for(cast.officer_a).get(f"/bids/{bid.pk}/").status_code == 404
+        assert client_for(cast.site_admin).get(f"/bids/{bid.pk}/").status_code == 404
+        assert client_for(cast.ngo_member).get(f"/bids/{bid.pk}/").status_code == 200
