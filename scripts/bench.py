@@ -47,15 +47,26 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
+    plain_static = override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    )
     call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
+    with plain_static, open(os.devnull, "w") as quiet:
         call_command("seed_demo", verbosity=0, stdout=quiet)
 
     from accounts.models import User
+    from applications.models import Bid
     from competitions.models import Competition, PriorityProblem
 
     call = Competition.objects.filter(status="published").first()
     problem = PriorityProblem.objects.public().first()
+    bid = Bid.objects.get(
+        status="submitted", organization__members__user__email="ngo.komok@demo.kg"
+    )
+    draft = Bid.objects.get(status="draft")
     pages = [
         ("/healthz", None),
         ("/", None),
@@ -65,6 +76,10 @@ def main() -> None:
         ("/calls/", None),
         (f"/calls/{call.pk}/", None),
         ("/municipalities/alamudun/workspace/", "officer.alamudun@demo.kg"),
+        ("/organizations/", "ngo.komok@demo.kg"),
+        (f"/bids/{bid.pk}/", "ngo.komok@demo.kg"),
+        (f"/bids/{draft.pk}/edit/budget/", "ngo.ravnye@demo.kg"),
+        (f"/bids/{draft.pk}/edit/documents/", "ngo.ravnye@demo.kg"),
     ]
     rows = []
     with override_settings(
