@@ -148,3 +148,29 @@ def test_the_call_page_shows_only_the_count(cast, client_for, bid):
     assert cast.organization.name_ru not in html
     response = client_for(None).get(f"/calls/{bid.competition_id}/")
     assert response.context["bids_received"] == 1
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_t1_another_ngo_finds_nothing_and_the_attempt_is_logged(
+    cast, client_for, bid, caplog, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    document = bid.documents.first()
+    urls = [
+        f"/bids/{bid.pk}/",
+        f"/bids/{bid.pk}/documents/{document.pk}/",
+        f"/bids/{bid.pk}/receipt.pdf",
+    ]
+    owner = client_for(cast.ngo_member)
+    pdf = owner.get(urls[2])
+    assert pdf.status_code == 200
+    assert pdf["Content-Disposition"].startswith("attachment;")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    other = client_for(cast.other_ngo_member)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="portal.security"):
+        for url in urls:
+            assert other.get(url).status_code == 404, url
+    denied = [r for r in caplog.records if r.name == "portal.security" and r.msg == "authz_denied"]
+    assert len(denied) == len(urls)
