@@ -1,7 +1,9 @@
 """Walk every URL pattern of the project (new views are covered automatically).
 
 - anonymous visitors never get 200 from a private page;
-- GET never changes state, whoever sends it.
+- GET never changes state, whoever sends it;
+- a signed-in stranger POSTing to any URL not meant for everyone gets 403/404/405
+  and changes nothing (T11).
 
 A new URL whose parameters this file cannot fill fails the walk: add a sample
 value to `sample_kwargs`.
@@ -196,3 +198,36 @@ def test_get_never_changes_state(world, client_for, name, route, who):
     before = snapshot_db()
     client.get(fill(route, values))
     assert snapshot_db() == before, f"GET {name} as {who} changed the database"
+
+
+# What any signed-in person may do, whoever owns the object: a resident's actions
+# on public pages and their own account. Everything else is refused to a stranger.
+OPEN_TO_ANY_USER = {
+    "set_language",
+    "accounts:logout",
+    "accounts:profile",
+    "accounts:password_change",
+    "applications:organization_new",
+    "applications:invitation",
+    "applications:apply",
+    "competitions:problem_support",
+    "competitions:problem_comment",
+    "competitions:question_ask",
+    "notifications:open",
+    "notifications:mark_all_read",
+    "notifications:preferences",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route"), ROUTES)
+def test_t11_a_stranger_posting_to_a_hidden_url_changes_nothing(world, client_for, name, route):
+    """T11: an NGO unrelated to the objects POSTs straight to every URL."""
+    if name in PUBLIC or name in OPEN_TO_ANY_USER:
+        pytest.skip("open to anyone signed in")
+    cast, values = world
+    client = client_for(cast.other_ngo_member)
+    before = snapshot_db()
+    response = client.post(fill(route, values), {"reason": "x" * 40, "verified": "on"})
+    assert response.status_code in {403, 404, 405}, f"POST {name}: {response.status_code}"
+    assert snapshot_db() == before, f"POST {name} as a stranger changed the database"
