@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "municipal_order.views.bad_request"
 handler403 = "municipal_order.views.permission_denied"
 handler404 = "municipal_order.views.page_not_found"
 handler500 = "municipal_order.views.server_error"
