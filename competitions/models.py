@@ -521,6 +521,13 @@ class CompetitionQuerySet(models.QuerySet["Competition"]):
     def public(self) -> CompetitionQuerySet:
         return self.exclude(status=Competition.Status.DRAFT)
 
+    def with_counts(self) -> CompetitionQuerySet:
+        """`open_questions` and `bids_received` in the same query (lists of calls)."""
+        return self.annotate(
+            open_questions=models.Count("questions", filter=Q(questions__answer=""), distinct=True),
+            bids_received=models.Count("bids", filter=Q(bids__status="submitted"), distinct=True),
+        )
+
 
 class Competition(models.Model):
     """A call for socially useful projects, announced inside a programme.

@@ -16,9 +16,18 @@ from competitions.models import MinistryStaff, Municipality, MunicipalStaff, Pri
 
 
 def staff_membership(user, municipality: Municipality) -> MunicipalStaff | None:
+    """The user's membership in the municipality's staff, looked up once a request.
+
+    The cache lives on the user object, which Django builds anew for every request.
+    """
     if not user.is_authenticated:
         return None
-    return MunicipalStaff.objects.filter(user=user, municipality=municipality).first()
+    cache = user.__dict__.setdefault("_staff_memberships", {})
+    if municipality.pk not in cache:
+        cache[municipality.pk] = MunicipalStaff.objects.filter(
+            user=user, municipality=municipality
+        ).first()
+    return cache[municipality.pk]
 
 
 def ministry_sees(user, municipality: Municipality) -> bool:

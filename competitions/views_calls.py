@@ -139,13 +139,13 @@ def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def workspace_calls(request: HttpRequest, code: str) -> HttpResponse:
     municipality = get_municipality_for_user(request, code)
-    calls = municipality.competitions.select_related("programme").order_by("-created_at")
+    calls = municipality.competitions.with_counts().order_by("-created_at")
     return render(
         request,
         "competitions/workspace_calls.html",
         {
             "municipality": municipality,
-            "calls": [(c, c.phase(), c.questions.filter(answer="").count()) for c in calls],
+            "calls": calls,
             "can_write": request.user.is_superuser
             or staff_membership(request.user, municipality) is not None,
         },

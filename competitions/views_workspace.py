@@ -43,12 +43,9 @@ def _workspace_context(request: HttpRequest, municipality, form: AddStaffForm) -
         "staff": municipality.staff.select_related("user").order_by("role", "user__full_name"),
         "form": form,
         "history": AuditEvent.objects.for_object(municipality).select_related("actor")[:50],
-        "calls": [
-            (c, c.phase(), c.questions.filter(answer="").count())
-            for c in municipality.competitions.exclude(status="cancelled").order_by("-created_at")[
-                :10
-            ]
-        ],
+        "calls": municipality.competitions.exclude(status="cancelled")
+        .with_counts()
+        .order_by("-created_at")[:10],
         "draft_problems": municipality.problems.filter(status="draft")[:10],
         "documents": GeneratedDocument.objects.filter(
             object_type="competitions.municipality", object_id=str(municipality.pk)
