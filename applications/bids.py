@@ -42,6 +42,7 @@ from applications.models import (
 from audit.services import record
 from competitions.models import Competition
 from municipal_order.lib.uploads import check_upload
+from notifications.services import notify
 
 BID_FIELDS = [
     "problem",
@@ -447,18 +448,12 @@ def _after_submit(bid: Bid, submission: BidSubmission, by: Any) -> None:
 
     Both are queued on commit: a dead broker or mail server never fails the submission.
     """
-    from accounts.models import User
     from documents.services import request_document
-    from notifications.services import notify
 
     user = _user(by)
     request_document("bid-receipt", submission, language=user.language, by=by)
-    editors = User.objects.filter(
-        organization_roles__organization=bid.organization,
-        organization_roles__role__in=["admin", "editor"],
-    ).distinct()
     notify(
-        editors,
+        _editors(bid),
         "bid_submitted",
         {
             "receipt": submission.receipt_number,
@@ -487,7 +482,62 @@ def withdraw_bid(bid: Bid, *, by: Any) -> Bid:
     bid.version += 1
     bid.save(update_fields=["status", "version", "updated_at"])
     record("bid.withdrawn", bid, by=by, after={"receipt": active.receipt_number})
+    notify(
+        _editors(bid),
+        "bid_withdrawn",
+        {"call": bid.competition, "receipt": active.receipt_number, "by": _user(by)},
+        url=f"/bids/{bid.pk}/",
+    )
     return bid
+
+
+def _editors(bid: Bid):
+    """The people who can still act on a bid: its organisation's admins and editors."""
+    from accounts.models import User
+
+    return User.objects.filter(
+        organization_roles__organization=bid.organization_id,
+        organization_roles__role__in=["admin", "editor"],
+    ).distinct()
+
+
+REMIND_BEFORE = datetime.timedelta(hours=48)
+
+
+def remind_unsubmitted(*, now: datetime.datetime | None = None) -> int:
+    """Tell the editors of drafts whose deadline is less than 48 hours away. Once a bid.
+
+    Safe to run often and from several workers: each bid is claimed by an update.
+    """
+    now = now or timezone.now()
+    due = Bid.objects.filter(
+        status=Bid.Status.DRAFT,
+        reminded_at__isnull=True,
+        competition__status=Competition.Status.PUBLISHED,
+        competition__opens_at__lte=now,
+        competition__closes_at__gt=now,
+        competition__closes_at__lte=now + REMIND_BEFORE,
+    ).select_related("competition", "organization")
+    sent = 0
+    for bid in due:
+        with transaction.atomic():
+            claimed = Bid.objects.filter(pk=bid.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            )
+            if not claimed:
+                continue
+            notify(
+                _editors(bid),
+                "bid_deadline_reminder",
+                {
+                    "call": bid.competition,
+                    "bid": bid,
+                    "missing": len(missing_items(bid)),
+                },
+                url=f"/bids/{bid.pk}/",
+            )
+            sent += 1
+    return sent
 
 
 SEAL_REASON_MIN = 30
@@ -519,7 +569,6 @@ def break_seal(call: Competition, *, reason: str, by: Any) -> SealBreak:
 
 def _notify_seal_broken(call: Competition, seal_break: SealBreak) -> None:
     from accounts.models import User
-    from notifications.services import notify
 
     recipients = User.objects.filter(
         organization_roles__organization__bids__competition=call,

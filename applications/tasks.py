@@ -35,3 +35,11 @@ def send_invitation(invitation_pk: int) -> None:
         {"invitation": invitation, "organization": invitation.organization, "link": link},
         language=language,
     ).send()
+
+
+@shared_task
+def remind_unsubmitted_bids() -> int:
+    """Celery beat, hourly: drafts 48 hours before the deadline get one reminder."""
+    from applications.bids import remind_unsubmitted
+
+    return remind_unsubmitted()

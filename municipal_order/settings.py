@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.sweep_pending_emails",
         "schedule": 60.0,
     },
+    "remind-unsubmitted-bids": {
+        "task": "applications.tasks.remind_unsubmitted_bids",
+        "schedule": 3600.0,
+    },
 }
 # A request must never hang on a dead broker: fail fast, the sweeper re-queues.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -21,5 +21,7 @@ EVENTS: dict[str, Event] = {
         Event("call_amended", Category.COMPETITIONS),
         Event("bid_submitted", Category.BIDS),
         Event("seal_broken", Category.BIDS),
+        Event("bid_withdrawn", Category.BIDS),
+        Event("bid_deadline_reminder", Category.BIDS),
     ]
 }

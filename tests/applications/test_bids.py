@@ -268,3 +268,34 @@ def test_the_receipt_pdf_carries_the_hash_of_the_stored_content(
     # The organisation's editors get the receipt number by e-mail, in their language.
     receipt_mails = [m for m in mail.outbox if submission.receipt_number in m.subject]
     assert [m.to for m in receipt_mails] == [[cast.ngo_member.email]]
+
+
+@pytest.mark.django_db
+def test_withdrawing_tells_the_editors(cast, bid):
+    from notifications.models import Notification
+
+    with time_machine.travel(BEFORE, tick=False):
+        submit(bid, cast.ngo_member)
+        bids.withdraw_bid(bid, by=cast.ngo_member)
+    notice = Notification.objects.get(user=cast.ngo_member, event="bid_withdrawn")
+    assert notice.url == f"/bids/{bid.pk}/"
+
+
+@pytest.mark.django_db
+def test_a_draft_is_reminded_once_48_hours_before_the_deadline(cast, bid):
+    from notifications.models import Notification
+
+    reminders = Notification.objects.filter(event="bid_deadline_reminder")
+    assert bids.remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=49)) == 0
+    assert bids.remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=47)) == 1
+    assert bids.remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=1)) == 0
+    assert list(reminders.values_list("user__email", flat=True)) == [cast.ngo_member.email]
+    # After the deadline, or once submitted, nobody is reminded.
+    assert bids.remind_unsubmitted(now=DEADLINE + datetime.timedelta(seconds=1)) == 0
+
+
+@pytest.mark.django_db
+def test_a_submitted_bid_gets_no_reminder(cast, bid):
+    with time_machine.travel(BEFORE, tick=False):
+        submit(bid, cast.ngo_member)
+    assert bids.remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=2)) == 0
