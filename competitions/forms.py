@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from competitions.calls import CALL_FIELDS
 from competitions.models import (
     CommissionMember,
     Competition,
@@ -226,32 +227,13 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Competition
+        # The service's fields, the headline ones first, plus the problems addressed.
         fields = [
             "title",
             "programme",
             "problems",
             "sphere",
-            "goal",
-            "tasks",
-            "target_group",
-            "funding_source",
-            "total_budget",
-            "max_per_bid",
-            "min_cofinancing_pct",
-            "implementation_start",
-            "implementation_end",
-            "opens_at",
-            "closes_at",
-            "required_documents",
-            "eligible_forms",
-            "region_only",
-            "verified_only",
-            "pass_threshold",
-            "appeal_days",
-            "tie_break",
-            "quorum_pct",
-            "civil_society_min_pct",
-            "rule_set",
+            *(f for f in CALL_FIELDS if f not in {"title", "programme", "sphere"}),
         ]
         widgets = {
             "problems": forms.CheckboxSelectMultiple,
