@@ -329,10 +329,15 @@ def bid_withdraw(request: HttpRequest, pk) -> HttpResponse:
     return redirect("applications:bid_detail", pk=bid.pk)
 
 
-def _receipts(submission: BidSubmission):
-    return GeneratedDocument.objects.filter(
+def _receipts(submission: BidSubmission) -> list[GeneratedDocument]:
+    """The newest receipt PDF in each language."""
+    documents = GeneratedDocument.objects.filter(
         kind="bid-receipt", object_id=str(submission.pk)
     ).order_by("language", "-created_at")
+    newest: dict[str, GeneratedDocument] = {}
+    for document in documents:
+        newest.setdefault(document.language, document)
+    return list(newest.values())
 
 
 @login_required
