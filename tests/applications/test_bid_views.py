@@ -174,3 +174,21 @@ def test_t1_another_ngo_finds_nothing_and_the_attempt_is_logged(
             assert other.get(url).status_code == 404, url
     denied = [r for r in caplog.records if r.name == "portal.security" and r.msg == "authz_denied"]
     assert len(denied) == len(urls)
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_a_receipt_can_be_had_in_another_language(cast, client_for, bid):
+    from documents.models import GeneratedDocument
+
+    submission = bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    client = client_for(cast.ngo_member)
+    page = client.get(f"/bids/{bid.pk}/receipts/{submission.pk}/").content.decode()
+    assert f"/documents/request/bid-receipt/{submission.pk}/" in page
+    response = client.post(f"/documents/request/bid-receipt/{submission.pk}/", {"language": "en"})
+    assert response.status_code == 302
+    assert GeneratedDocument.objects.filter(object_id=str(submission.pk), language="en").exists()
+    # Another NGO cannot order one.
+    other = client_for(cast.other_ngo_member).post(
+        f"/documents/request/bid-receipt/{submission.pk}/", {"language": "en"}
+    )
+    assert other.status_code == 404
