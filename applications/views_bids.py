@@ -182,6 +182,8 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
         return _render_step(request, bid, step, form, formset)
 
     autosave = request.headers.get("X-Autosave") == "1"
+    # Someone writing a bid stays logged in: each save renews the session's expiry.
+    request.session.modified = True
     form, formset = _step_forms(bid, step, request.POST)
     if not (form.is_valid() and (formset is None or formset.is_valid())):
         if autosave:

@@ -65,6 +65,11 @@
       headers: { "X-Autosave": "1" },
       credentials: "same-origin"
     }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.redirected || !json) {
+        // The session ended (a redirect to the login page) or a proxy answered.
+        return { code: 401, body: { error: status.dataset.loggedOut } };
+      }
       return response.json().then(function (body) { return { code: response.status, body: body }; });
     }).then(function (result) {
       if (result.code === 200 && result.body.saved) {

@@ -167,3 +167,12 @@ def test_the_preview_lists_what_is_missing_with_links_to_the_steps(cast, english
     assert f"/bids/{bid.pk}/edit/results/" in html
     assert "Attach the required document: Смета расходов." in html
     assert 'disabled aria-describedby="still-missing"' in html
+
+
+def test_saving_renews_the_session_so_a_long_writer_stays_logged_in(cast, client_for, bid):
+    client = client_for(cast.ngo_member)
+    url = f"/bids/{bid.pk}/edit/project/"
+    data = {"version": bid.version, "problem": bid.problem_id, "title": "Т"}
+    response = client.post(url, data, HTTP_X_AUTOSAVE="1")
+    assert response.status_code == 200
+    assert "sessionid" in response.cookies  # a fresh expiry is sent back
