@@ -191,6 +191,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
                 {"saved": False, "error": _("Not saved yet: correct the marked fields.")},
                 status=400,
             )
+        messages.error(request, _("Not saved yet: correct the marked fields."))
         bid.refresh_from_db()
         return _render_step(request, bid, step, form, formset, status=400)
     parts = {STEP_PARTS[step][0]: formset.rows()} if formset is not None else {}
