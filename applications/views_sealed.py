@@ -25,6 +25,7 @@ from applications.models import BidSubmission
 from applications.permissions import is_sealed, sealed_message
 from competitions.models import Competition
 from competitions.permissions import get_call_for_user, get_public_call
+from municipal_order.lib.spreadsheet import safe_cell
 
 
 def _active_submissions(call: Competition):
@@ -82,19 +83,18 @@ def call_bids_export(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
     for s in _active_submissions(call):
         sums = s.content["totals"]
-        writer.writerow(
-            [
-                s.receipt_number,
-                timezone.localtime(s.submitted_at).strftime("%d.%m.%Y %H:%M:%S"),
-                s.bid.organization.name,
-                s.content["organization"]["inn"],
-                s.content["title"],
-                sums["total"],
-                sums["own"],
-                sums["requested"],
-                s.content_sha256,
-            ]
-        )
+        row = [
+            s.receipt_number,
+            timezone.localtime(s.submitted_at).strftime("%d.%m.%Y %H:%M:%S"),
+            s.bid.organization.name,
+            s.content["organization"]["inn"],
+            s.content["title"],
+            sums["total"],
+            sums["own"],
+            sums["requested"],
+            s.content_sha256,
+        ]
+        writer.writerow([safe_cell(value) for value in row])
     return response
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "municipal_order.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "municipal_order.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -181,3 +181,24 @@ def test_a_draft_never_submitted_stays_the_organisations_after_the_deadline(cast
         assert client_for(cast.officer_a).get(f"/bids/{bid.pk}/").status_code == 404
         assert client_for(cast.site_admin).get(f"/bids/{bid.pk}/").status_code == 404
         assert client_for(cast.ngo_member).get(f"/bids/{bid.pk}/").status_code == 200
+
+
+def test_t38_hostile_titles_are_text_on_the_page_and_in_the_export(cast, client_for, bid):
+    formula = '=HYPERLINK("http://x","y")'
+    script = "<img src=x onerror=alert(1)>"
+    with time_machine.travel(BEFORE, tick=False):
+        bids.save_bid(
+            bid,
+            data={"title": formula, "summary": script},
+            expected_version=bid.version,
+            by=cast.ngo_member,
+        )
+        bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    with time_machine.travel(AFTER, tick=False):
+        client = client_for(cast.officer_a)
+        html = client.get(f"/bids/{bid.pk}/").content.decode()
+        assert script not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        export = client.get(workspace_url(bid.competition, "bids.csv"))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[1][4] == "'" + formula

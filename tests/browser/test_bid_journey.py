@@ -34,6 +34,8 @@ def test_an_ngo_prepares_a_bid_that_saves_itself(
         timezone_id="Asia/Bishkek", viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
+    blocked = []  # the Content-Security-Policy must not block anything the portal serves
+    page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     log_in(page, live_server.url, cast, cast.ngo_member)
     page.goto(f"{live_server.url}/calls/{call.pk}/")
     page.get_by_role("button", name="Подготовить заявку").click()
@@ -82,4 +84,5 @@ def test_an_ngo_prepares_a_bid_that_saves_itself(
     screenshot(page, "bid-budget-ru")
     page.set_viewport_size(PHONE)
     screenshot(page, "bid-budget-ru-phone")
+    assert blocked == []
     context.close()
