@@ -425,7 +425,11 @@ def submit_bid(bid: Bid, *, idempotency_key: str, by: Any) -> BidSubmission:
                 requested_total=Decimal(content["totals"]["requested"]),
             )
             bid.status = Bid.Status.SUBMITTED
-            bid.save(update_fields=["status", "updated_at"])
+            # Submitted under the current conditions: nothing to re-confirm.
+            bid.reconfirm_requested_at = bid.reconfirmed_at = None
+            bid.save(
+                update_fields=["status", "reconfirm_requested_at", "reconfirmed_at", "updated_at"]
+            )
             _after_submit(bid, submission, by)
             record(
                 "bid.submitted",
@@ -488,6 +492,26 @@ def withdraw_bid(bid: Bid, *, by: Any) -> Bid:
         {"call": bid.competition, "receipt": active.receipt_number, "by": _user(by)},
         url=f"/bids/{bid.pk}/",
     )
+    return bid
+
+
+@transaction.atomic
+def reconfirm_bid(bid: Bid, *, by: Any) -> Bid:
+    """After an amendment: the applicant confirms the submitted bid stands as it is."""
+    bid = Bid.objects.select_for_update(of=("self",)).select_related("competition").get(pk=bid.pk)
+    now = timezone.now()
+    if not bid.competition.accepts_bids(now):
+        raise SubmissionClosed(_closed_message(bid.competition, now))
+    if not bid.needs_reconfirmation:
+        raise ApplicationsError(_("There is nothing to confirm for this bid."))
+    missing = missing_items(bid)
+    if missing:
+        raise BidIncomplete(
+            [_("Under the amended conditions the bid cannot stand as it is:"), *missing]
+        )
+    bid.reconfirmed_at = now
+    bid.save(update_fields=["reconfirmed_at", "updated_at"])
+    record("bid.reconfirmed", bid, by=by, after={"requested_at": bid.reconfirm_requested_at})
     return bid
 
 

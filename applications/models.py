@@ -203,6 +203,10 @@ class Bid(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
     reminded_at = models.DateTimeField(_("deadline reminder sent"), null=True, blank=True)
+    # The call was amended after this bid was submitted (T18): the applicant
+    # confirms that the bid stands, or withdraws it to change it.
+    reconfirm_requested_at = models.DateTimeField(_("re-confirmation asked"), null=True, blank=True)
+    reconfirmed_at = models.DateTimeField(_("re-confirmed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -223,6 +227,14 @@ class Bid(models.Model):
 
     def __str__(self) -> str:
         return self.title or str(self.pk)
+
+    @property
+    def needs_reconfirmation(self) -> bool:
+        return (
+            self.status == self.Status.SUBMITTED
+            and self.reconfirm_requested_at is not None
+            and self.reconfirmed_at is None
+        )
 
 
 class BudgetLine(models.Model):

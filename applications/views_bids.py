@@ -332,6 +332,22 @@ def bid_withdraw(request: HttpRequest, pk) -> HttpResponse:
     return redirect("applications:bid_detail", pk=bid.pk)
 
 
+@login_required
+@require_POST
+def bid_reconfirm(request: HttpRequest, pk) -> HttpResponse:
+    bid = get_bid_for_user(request, pk, write=True)
+    try:
+        services.reconfirm_bid(bid, by=request)
+    except BidIncomplete as exc:
+        for item in exc.missing:
+            messages.error(request, item)
+    except ApplicationsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Confirmed: the bid stands under the amended conditions."))
+    return redirect("applications:bid_detail", pk=bid.pk)
+
+
 def _receipts(submission: BidSubmission) -> list[GeneratedDocument]:
     """The newest receipt PDF in each language."""
     documents = GeneratedDocument.objects.filter(

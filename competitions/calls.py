@@ -249,10 +249,20 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
     if not diff:
         raise CompetitionsError(_("The amendment changes nothing."))
     call.save(update_fields=[*AMENDABLE, "updated_at"])
+    # Bids submitted under the old conditions are asked to re-confirm (T18).
+    flagged = call.bids.filter(status="submitted").update(
+        reconfirm_requested_at=timezone.now(), reconfirmed_at=None
+    )
     amendment = Amendment.objects.create(
         competition=call, created_by=getattr(by, "user", by), reason=reason, changes=diff
     )
-    record("call.amended", call, by=by, before=before, after={**after, "reason": reason})
+    record(
+        "call.amended",
+        call,
+        by=by,
+        before=before,
+        after={**after, "reason": reason, "bids_to_reconfirm": flagged},
+    )
     if applicants:
         from notifications.services import notify
 

@@ -192,3 +192,61 @@ def test_a_receipt_can_be_had_in_another_language(cast, client_for, bid):
         f"/documents/request/bid-receipt/{submission.pk}/", {"language": "en"}
     )
     assert other.status_code == 404
+
+
+def test_t18_an_amendment_asks_submitted_bids_to_reconfirm(cast, client_for, bid):
+    from competitions.calls import amend_call
+
+    with time_machine.travel(BEFORE, tick=False):
+        bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+        amend_call(
+            bid.competition,
+            reason="Бюджет уменьшен решением кенеша",
+            changes={"total_budget": "900000", "max_per_bid": "400000"},
+            by=cast.officer_a,
+        )
+        bid.refresh_from_db()
+        assert bid.needs_reconfirmation
+        client = client_for(cast.ngo_member)
+        url = f"/bids/{bid.pk}/reconfirm/"
+        assert client.get(url).status_code == 405
+        assert client_for(cast.other_ngo_member).post(url).status_code == 404
+        assert client_for(cast.officer_a).post(url).status_code == 404
+        # The bid asks 325 000 of the new 400 000 maximum: it may stand.
+        client = client_for(cast.ngo_member)
+        assert "reconfirm" in client.get(f"/bids/{bid.pk}/").content.decode()
+        assert client.post(url).status_code == 302
+        bid.refresh_from_db()
+        assert not bid.needs_reconfirmation
+        assert bid.reconfirmed_at == BEFORE
+
+
+def test_t18_a_bid_over_the_new_maximum_cannot_be_confirmed(cast, client_for, bid):
+    from competitions.calls import amend_call
+
+    with time_machine.travel(BEFORE, tick=False):
+        bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+        amend_call(
+            bid.competition,
+            reason="Максимум уменьшен",
+            changes={"max_per_bid": "300000"},
+            by=cast.officer_a,
+        )
+        cast.organization.members.filter(user=cast.ngo_member).update(role="viewer")
+        assert client_for(cast.ngo_member).post(f"/bids/{bid.pk}/reconfirm/").status_code == 403
+        cast.organization.members.filter(user=cast.ngo_member).update(role="editor")
+        client_for(cast.ngo_member).post(f"/bids/{bid.pk}/reconfirm/")
+        bid.refresh_from_db()
+        assert bid.needs_reconfirmation
+        # Withdrawing, fixing and submitting again settles it.
+        bid = bids.withdraw_bid(bid, by=cast.ngo_member)
+        bid = bids.save_bid(
+            bid,
+            data={},
+            budget_lines=[{**LINES[0], "own_contribution": 25000}],
+            expected_version=bid.version,
+            by=cast.ngo_member,
+        )
+        bids.submit_bid(bid, idempotency_key="k2", by=cast.ngo_member)
+        bid.refresh_from_db()
+        assert not bid.needs_reconfirmation
