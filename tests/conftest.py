@@ -203,3 +203,16 @@ def broker_unreachable(app):
     finally:
         app.conf.broker_write_url = None
         reset_pools()
+
+
+@pytest.fixture
+def broker_down():
+    """Celery as in production (not eager) with a broker nobody listens on."""
+    from municipal_order.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with broker_unreachable(app):
+            yield app
+    finally:
+        app.conf.task_always_eager = True

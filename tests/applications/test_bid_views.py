@@ -250,3 +250,29 @@ def test_t18_a_bid_over_the_new_maximum_cannot_be_confirmed(cast, client_for, bi
         bids.submit_bid(bid, idempotency_key="k2", by=cast.ngo_member)
         bid.refresh_from_db()
         assert not bid.needs_reconfirmation
+
+
+def test_t46_the_broker_down_at_submit_still_gives_a_receipt(
+    cast, client_for, bid, broker_down, django_capture_on_commit_callbacks
+):
+    from documents.models import GeneratedDocument
+    from documents.services import sweep_pending
+    from notifications.models import Notification
+
+    with time_machine.travel(BEFORE, tick=False):
+        client = client_for(cast.ngo_member)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/bids/{bid.pk}/submit/", {"idempotency_key": "k"})
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+    submission = BidSubmission.objects.get()
+    assert submission.receipt_number in page
+    receipt = GeneratedDocument.objects.get(object_id=str(submission.pk))
+    assert receipt.status == GeneratedDocument.Status.PENDING
+    assert Notification.objects.filter(event="bid_submitted", email_status="pending").exists()
+    # A worker is back (eager here): the sweeper finishes the PDF.
+    broker_down.conf.task_always_eager = True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_pending(now=BEFORE + datetime.timedelta(minutes=10)) == 1
+    receipt.refresh_from_db()
+    assert receipt.status == GeneratedDocument.Status.READY
