@@ -86,3 +86,34 @@ def test_an_ngo_prepares_a_bid_that_saves_itself(
     screenshot(page, "bid-budget-ru-phone")
     assert blocked == []
     context.close()
+
+
+def test_t43_continuous_typing_is_saved_at_least_every_20_seconds(browser, live_server, cast):
+    """Someone types without pausing, then the browser dies: at most ~20 s are lost."""
+    import time
+
+    from applications.bids import start_bid
+
+    call = make_call(cast, status="published")
+    set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
+    cast.organization.refresh_from_db()
+    cast.ngo_member.language = "ru"
+    cast.ngo_member.save()
+    bid = start_bid(call, cast.organization, by=cast.ngo_member)
+    context = browser.new_context(timezone_id="Asia/Bishkek")
+    page = context.new_page()
+    log_in(page, live_server.url, cast, cast.ngo_member)
+    page.goto(f"{live_server.url}/bids/{bid.pk}/edit/goal/")
+    field = page.get_by_label("Цель")
+    field.click()
+    started = time.monotonic()
+    typed = 0
+    while time.monotonic() - started < 24:  # never a pause long enough for the idle save
+        field.press_sequentially("абв ", delay=150)
+        typed += 4
+    context.close()  # no unload handlers: the browser is simply gone
+    bid.refresh_from_db()
+    saved = len(bid.goal)
+    assert saved > 0, "nothing was saved during 24 s of typing"
+    # What was typed in the first ~20 s is on the server (a little slack for the request).
+    assert saved >= typed * 0.6, (saved, typed)
