@@ -401,6 +401,8 @@ class BidDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     # Removed files stay stored: a withdrawn submission may cite their hash.
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    # Set by the nightly check when the stored bytes no longer match `sha256` (T26).
+    integrity_error_at = models.DateTimeField(_("integrity error found"), null=True, blank=True)
 
     objects = BidDocumentQuerySet.as_manager()
 

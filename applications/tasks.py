@@ -43,3 +43,11 @@ def remind_unsubmitted_bids() -> int:
     from applications.bids import remind_unsubmitted
 
     return remind_unsubmitted()
+
+
+@shared_task
+def verify_bid_documents() -> int:
+    """Celery beat, nightly: re-hash the stored bid files (T26)."""
+    from applications.integrity import verify_bid_documents as verify
+
+    return len(verify())

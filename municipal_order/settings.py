@@ -245,6 +245,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.remind_unsubmitted_bids",
         "schedule": 3600.0,
     },
+    "verify-bid-documents": {
+        "task": "applications.tasks.verify_bid_documents",
+        "schedule": 24 * 3600.0,
+    },
 }
 # A request must never hang on a dead broker: fail fast, the sweeper re-queues.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

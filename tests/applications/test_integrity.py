@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
@@ -57,3 +60,32 @@ def test_t49_negative_amounts_are_refused_by_the_database(bid):
 def test_t49_a_call_with_bids_cannot_be_deleted(bid):
     with pytest.raises(ProtectedError):
         bid.competition.delete()
+
+
+def test_t26_a_changed_byte_in_a_stored_file_is_found(cast, client_for, bid):
+    from django.core.management import CommandError, call_command
+
+    from audit.models import AuditEvent
+
+    call_command("verify_documents", stdout=io.StringIO())
+    tampered, intact = bid.documents.order_by("requirement")
+    path = Path(tampered.file.path)
+    original = path.read_bytes()
+    path.write_bytes(original[:10] + bytes([original[10] ^ 0xFF]) + original[11:])
+    with pytest.raises(CommandError, match=str(tampered.pk)):
+        call_command("verify_documents", stdout=io.StringIO())
+    tampered.refresh_from_db()
+    intact.refresh_from_db()
+    assert tampered.integrity_error_at is not None
+    assert intact.integrity_error_at is None
+    assert AuditEvent.objects.filter(action="bid.document_integrity_failed").count() == 1
+    with time_machine.travel(BEFORE, tick=False):
+        client = client_for(cast.ngo_member)
+        client.cookies["mo_language"] = "en"
+        assert "integrity error" in client.get(f"/bids/{bid.pk}/").content.decode()
+    # Restored from backup: the mark goes, and that is recorded too.
+    path.write_bytes(original)
+    call_command("verify_documents", stdout=io.StringIO())
+    tampered.refresh_from_db()
+    assert tampered.integrity_error_at is None
+    assert AuditEvent.objects.filter(action="bid.document_integrity_restored").count() == 1
