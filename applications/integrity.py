@@ -28,7 +28,7 @@ def file_sha256(document: BidDocument) -> str | None:
         with document.file.storage.open(document.file.name, "rb") as stored:
             for chunk in iter(lambda: stored.read(1024 * 1024), b""):
                 digest.update(chunk)
-    except FileNotFoundError:
+    except OSError:  # missing or unreadable: not the file that was uploaded
         return None
     return digest.hexdigest()
 
