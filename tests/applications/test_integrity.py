@@ -1,4 +1,4 @@
-"""T32 (CSRF and method safety) and T49 (the database refuses what the ORM would)."""
+"""T12 (access lost at once), T26 (file integrity), T32 (CSRF), T49 (database constraints)."""
 
 from __future__ import annotations
 
@@ -89,3 +89,23 @@ def test_t26_a_changed_byte_in_a_stored_file_is_found(cast, client_for, bid):
     tampered.refresh_from_db()
     assert tampered.integrity_error_at is None
     assert AuditEvent.objects.filter(action="bid.document_integrity_restored").count() == 1
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_t12_a_removed_member_or_a_disabled_account_loses_access_at_once(cast, client_for, bid):
+    from applications.models import OrganizationMember
+
+    client = client_for(cast.ngo_member)
+    url = f"/bids/{bid.pk}/"
+    assert client.get(url).status_code == 200
+    OrganizationMember.objects.filter(user=cast.ngo_member).delete()
+    assert client.get(url).status_code == 404  # the very next request
+    OrganizationMember.objects.create(
+        user=cast.ngo_member, organization=cast.organization, role="editor"
+    )
+    assert client.get(url).status_code == 200
+    cast.ngo_member.is_active = False
+    cast.ngo_member.save()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
