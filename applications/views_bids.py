@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 
@@ -40,6 +41,7 @@ from municipal_order.lib.downloads import private_file_response
 logger = logging.getLogger(__name__)
 
 STEPS = {step.key: step for step in services.STEPS}
+DEADLINE_WARNING = datetime.timedelta(hours=24)
 # Steps with a repeating part: step → (related name, formset class, form prefix).
 STEP_PARTS = {
     "plan": ("activities", ActivityFormSet, "plan"),
@@ -102,6 +104,9 @@ def _context(request: HttpRequest, bid: Bid, **extra) -> dict:
         "is_member": role is not None,
         "idempotency_key": uuid.uuid4().hex,
         "phase": bid.competition.phase(),
+        # On a slow connection a last-minute upload can cross the deadline (T16).
+        "deadline_near": bid.competition.phase() == "accepting"
+        and bid.competition.closes_at - timezone.now() < DEADLINE_WARNING,
         **extra,
     }
 

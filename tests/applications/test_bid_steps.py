@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 import time_machine
 
@@ -176,3 +178,13 @@ def test_saving_renews_the_session_so_a_long_writer_stays_logged_in(cast, client
     response = client.post(url, data, HTTP_X_AUTOSAVE="1")
     assert response.status_code == 200
     assert "sessionid" in response.cookies  # a fresh expiry is sent back
+
+
+def test_t16_the_last_day_is_announced_on_the_draft(cast, english, bid):
+    from tests.applications.conftest import DEADLINE
+
+    url = f"/bids/{bid.pk}/"
+    assert "Less than a day is left" not in english(cast.ngo_member).get(url).content.decode()
+    with time_machine.travel(DEADLINE - datetime.timedelta(hours=3), tick=False):
+        html = english(cast.ngo_member).get(url).content.decode()
+    assert "Less than a day is left" in html
