@@ -41,6 +41,7 @@ from applications.models import (
 )
 from audit.services import record
 from competitions.models import Competition
+from municipal_order.lib.clock import deciding_now
 from municipal_order.lib.uploads import check_upload
 from notifications.services import notify
 
@@ -392,7 +393,7 @@ def _closed_message(call: Competition, now: datetime.datetime) -> str:
 
 def submit_bid(bid: Bid, *, idempotency_key: str, by: Any) -> BidSubmission:
     """Submit the draft; the same key always returns the same receipt."""
-    now = timezone.now()
+    now = deciding_now()
     with transaction.atomic():
         bid = (
             Bid.objects.select_for_update()
@@ -473,7 +474,7 @@ def _after_submit(bid: Bid, submission: BidSubmission, by: Any) -> None:
 def withdraw_bid(bid: Bid, *, by: Any) -> Bid:
     """Before the deadline: back to draft; the withdrawn submission stays on record."""
     bid = Bid.objects.select_for_update(of=("self",)).select_related("competition").get(pk=bid.pk)
-    now = timezone.now()
+    now = deciding_now()
     if not bid.competition.accepts_bids(now):
         raise SubmissionClosed(_closed_message(bid.competition, now))
     active = bid.submissions.filter(status=BidSubmission.Status.ACTIVE).first()
@@ -499,7 +500,7 @@ def withdraw_bid(bid: Bid, *, by: Any) -> Bid:
 def reconfirm_bid(bid: Bid, *, by: Any) -> Bid:
     """After an amendment: the applicant confirms the submitted bid stands as it is."""
     bid = Bid.objects.select_for_update(of=("self",)).select_related("competition").get(pk=bid.pk)
-    now = timezone.now()
+    now = deciding_now()
     if not bid.competition.accepts_bids(now):
         raise SubmissionClosed(_closed_message(bid.competition, now))
     if not bid.needs_reconfirmation:

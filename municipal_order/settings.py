@@ -143,6 +143,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Bishkek"
 USE_TZ = True
+# Whose clock judges deadlines: "database" (PostgreSQL's, the same for every web
+# server) or "application" (this process's; what SQLite and the tests use).
+PORTAL_CLOCK = os.environ.get("PORTAL_CLOCK", "database")
+if PORTAL_CLOCK not in {"database", "application"}:
+    raise ImproperlyConfigured("PORTAL_CLOCK must be 'database' or 'application'")
 LANGUAGE_COOKIE_NAME = "mo_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365

@@ -18,6 +18,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
+# time-machine moves the application's clock; tests of the database clock opt in.
+PORTAL_CLOCK = "application"
 CELERY_TASK_ALWAYS_EAGER = True  # tests that need a real worker flip it (tests/test_services.py)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
