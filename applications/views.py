@@ -100,6 +100,12 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitations": [i for i in organization.invitations.all() if i.is_open()],
             "invite_form": InviteForm(),
             "history": AuditEvent.objects.for_object(organization).select_related("actor")[:40],
+            # Only the members: the officers who verify it must not learn of sealed bids.
+            "bids": organization.bids.select_related("competition__municipality").order_by(
+                "-competition__closes_at"
+            )
+            if membership
+            else [],
         },
     )
 

@@ -276,3 +276,13 @@ def test_t46_the_broker_down_at_submit_still_gives_a_receipt(
         assert sweep_pending(now=BEFORE + datetime.timedelta(minutes=10)) == 1
     receipt.refresh_from_db()
     assert receipt.status == GeneratedDocument.Status.READY
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_the_organisation_page_lists_its_bids_to_members_only(cast, client_for, bid):
+    url = f"/organizations/{cast.organization.pk}/"
+    assert bid.title in client_for(cast.ngo_member).get(url).content.decode()
+    # The municipality's officer verifies the organisation but must not learn of its bids.
+    officer_view = client_for(cast.officer_a).get(url)
+    assert officer_view.status_code == 200
+    assert bid.title not in officer_view.content.decode()

@@ -369,6 +369,7 @@ class Command(BaseCommand):
             organization = register_organization(
                 admin=self._user(email, person),
                 by=SEED,
+                charter=ContentFile(_demo_pdf("Устав", name_ru), name="charter.pdf"),
                 inn=inn,
                 name_ru=name_ru,
                 name_ky=name_ky,
@@ -378,6 +379,13 @@ class Command(BaseCommand):
                 email=email,
                 registration_date=datetime.date(2018, 3, 1),
                 registration_number=f"{inn[:5]}-3301-ОФ",
+                address=f"{self._municipality(municipality).name_ru}, ул. Ленина, {inn[-2:]}",
+                phone=f"+996 555 {inn[-6:-3]} {inn[-3:]}",
+                head_name=person.replace(" (демо)", ""),
+                head_position="Председатель",
+                bank_name="ОАО «Айыл Банк»",
+                bank_bic="135001",
+                bank_account=f"1350{inn[:12]}",
             )
             if inn != NGOS[-1][0]:  # the last one still waits for verification
                 officer = organization.municipality.staff.select_related("user").first().user
