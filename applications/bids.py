@@ -133,11 +133,15 @@ def _lock_draft(bid: Bid) -> Bid:
         .select_related("competition", "updated_by")
         .get(pk=bid.pk)
     )
+    _refuse_if_frozen(bid)
+    return bid
+
+
+def _refuse_if_frozen(bid: Bid) -> None:
     if bid.status == Bid.Status.SUBMITTED:
         raise ApplicationsError(_("The bid is submitted. Withdraw it to change it."))
     if bid.competition.phase() not in {"upcoming", "accepting"}:
         raise SubmissionClosed(_("The deadline has passed: the bid can no longer be changed."))
-    return bid
 
 
 @transaction.atomic
@@ -201,6 +205,7 @@ def _stored_name(kind: str) -> str:
 
 def add_document(bid: Bid, *, upload: Any, requirement: str, by: Any) -> BidDocument:
     """Attach a file to a draft: checked by content first, nothing stored if refused."""
+    _refuse_if_frozen(bid)  # before reading 20 MB; checked again under the lock below
     checked = check_upload(upload, kinds=DOCUMENT_KINDS, max_mb=DOCUMENT_MAX_MB)
     if requirement and requirement not in bid.competition.required_document_list:
         raise ApplicationsError(_("Choose one of the call's required documents, or “Other”."))
