@@ -9,13 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from competitions.models import LegalForm, Municipality, Region
-from municipal_order.lib.i18n import localized
+from municipal_order.lib.i18n import LocalizedName
 from municipal_order.lib.storage import private_storage, random_upload_path
 
 inn_validator = RegexValidator(r"^\d{14}$", _("The INN has exactly 14 digits."))
 
 
-class Organization(models.Model):
+class Organization(LocalizedName, models.Model):
     """An applicant: usually an NCO registered with the Ministry of Justice."""
 
     LegalForm = LegalForm
@@ -80,10 +80,6 @@ class Organization(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
-
-    @property
-    def name(self) -> str:
-        return localized(self)
 
 
 class OrganizationMember(models.Model):

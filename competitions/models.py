@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from competitions.exceptions import TransitionNotAllowed
-from municipal_order.lib.i18n import localized
+from municipal_order.lib.i18n import LocalizedName
 from municipal_order.lib.storage import private_storage, random_upload_path
 
 
-class Region(models.Model):
+class Region(LocalizedName, models.Model):
     """A first-level unit: one of the 7 oblasts or a city of republican significance."""
 
     class Kind(models.TextChoices):
@@ -34,12 +34,8 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self)
 
-
-class District(models.Model):
+class District(LocalizedName, models.Model):
     """A rayon inside an oblast."""
 
     region = models.ForeignKey(
@@ -58,10 +54,6 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self)
-
 
 class MunicipalityQuerySet(models.QuerySet["Municipality"]):
     def valid_on(self, day: datetime.date | None = None) -> MunicipalityQuerySet:
@@ -71,7 +63,7 @@ class MunicipalityQuerySet(models.QuerySet["Municipality"]):
         )
 
 
-class Municipality(models.Model):
+class Municipality(LocalizedName, models.Model):
     """A local self-government unit: an ayil aimak (ayil okmotu) or a city (mayor's office).
 
     Territories are versioned: the 2023-2024 reform merged hundreds of ayil aimaks,
@@ -135,10 +127,6 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self)
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()
@@ -249,7 +237,7 @@ class LegalForm(models.TextChoices):
         ]
 
 
-class Sphere(models.Model):
+class Sphere(LocalizedName, models.Model):
     """A field of social services a problem or a call belongs to (reference data)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -266,12 +254,8 @@ class Sphere(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self)
 
-
-class TargetGroup(models.Model):
+class TargetGroup(LocalizedName, models.Model):
     """Who a problem affects: the 7 focus groups of community needs studies and others."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -292,10 +276,6 @@ class TargetGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self)
 
 
 class ProblemQuerySet(models.QuerySet["PriorityProblem"]):

@@ -32,3 +32,11 @@ def localized(obj: object, field: str = "name") -> str:
         if value:
             return value
     return ""
+
+
+class LocalizedName:
+    """Model mixin: `name` in the reader's language from `name_ru` / `name_ky`."""
+
+    @property
+    def name(self) -> str:
+        return localized(self)
