@@ -144,6 +144,13 @@ def _refuse_if_frozen(bid: Bid) -> None:
         raise SubmissionClosed(_("The deadline has passed: the bid can no longer be changed."))
 
 
+def step_version(bid: Bid, step: str | None) -> int:
+    """The version a form for `step` (or, without a step, for the whole bid) starts from."""
+    if step is None:
+        return bid.version
+    return int(bid.step_versions.get(step, {}).get("v", 0))
+
+
 @transaction.atomic
 def save_bid(
     bid: Bid,
@@ -151,31 +158,43 @@ def save_bid(
     data: dict[str, Any],
     expected_version: int,
     by: Any,
+    step: str | None = None,
     **collections: list[dict[str, Any]] | None,
 ) -> Bid:
     """Save the draft unless someone saved it since `expected_version`: no silent overwrite.
 
+    With `step`, the version is that step's: colleagues filling in different
+    steps at the same time do not disturb each other. Without it the version is
+    the whole bid's, and the save counts as a change of every step.
     `collections` replace whole repeating parts (budget_lines, activities,
-    indicators); a part not passed is left as it is, so each step of the form
-    saves only what it shows.
+    indicators); a part not passed is left as it is.
     """
     unknown = set(collections) - set(COLLECTIONS)
     if unknown:
         raise TypeError(f"unknown bid parts: {sorted(unknown)}")
     bid = _lock_draft(bid)
-    if bid.version != expected_version:
-        who = bid.updated_by.full_name if bid.updated_by else "?"
-        when = date_format(timezone.localtime(bid.updated_at), "d.m.Y H:i")
+    if step_version(bid, step) != expected_version:
+        last = bid.step_versions.get(step, {}) if step else {}
+        who = last.get("by") or (bid.updated_by.full_name if bid.updated_by else "?")
+        at = datetime.datetime.fromisoformat(last["at"]) if last.get("at") else bid.updated_at
         raise EditConflict(
             _("Changed by %(who)s at %(when)s. Reload to see their changes; yours are kept below.")
-            % {"who": who, "when": when},
-            version=bid.version,
+            % {"who": who, "when": date_format(timezone.localtime(at), "d.m.Y H:i")},
+            version=step_version(bid, step),
         )
     for field in BID_FIELDS:
         if field in data:
             setattr(bid, field, data[field])
+    user = _user(by)
+    now = timezone.now()
+    for key in [step] if step else STEP_KEYS:
+        bid.step_versions[key] = {
+            "v": step_version(bid, key) + 1,
+            "by": getattr(user, "full_name", "") or str(user),
+            "at": now.isoformat(),
+        }
     bid.version += 1
-    bid.updated_by = _user(by)
+    bid.updated_by = user
     bid.save()
     for related_name, rows in collections.items():
         if rows is None:
@@ -192,6 +211,7 @@ def save_bid(
         by=by,
         after={
             "version": bid.version,
+            "step": step or "",
             "parts": sorted(k for k, v in collections.items() if v is not None),
         },
     )

@@ -112,7 +112,7 @@ class BidForm(forms.ModelForm):
             "partners": _("Who else takes part and how: the ayil okmotu, schools, businesses."),
         }
 
-    def __init__(self, *args, call, fields=None, **kwargs) -> None:
+    def __init__(self, *args, call, fields=None, version=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if fields is not None:
             for name in set(self.fields) - {*fields, "version"}:
@@ -121,7 +121,7 @@ class BidForm(forms.ModelForm):
             self.fields["problem"].queryset = call.problems.all()
             self.fields["problem"].required = False
         if not self.is_bound:
-            self.initial["version"] = self.instance.version
+            self.initial["version"] = self.instance.version if version is None else version
 
 
 class RowForm(forms.Form):

@@ -198,6 +198,9 @@ class Bid(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     version = models.PositiveIntegerField(default=1)
+    # Per step of the form: {"plan": {"v": 3, "by": "…", "at": "…"}}. Two editors on
+    # different steps never conflict; on the same step the second gets a 409 (T44).
+    step_versions = models.JSONField(default=dict, blank=True)
     reminded_at = models.DateTimeField(_("deadline reminder sent"), null=True, blank=True)
     # The call was amended after this bid was submitted (T18): the applicant
     # confirms that the bid stands, or withdraws it to change it.

@@ -132,7 +132,13 @@ def bid_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _step_forms(bid: Bid, step: str, data=None) -> tuple[BidForm, object | None]:
-    form = BidForm(data, instance=bid, call=bid.competition, fields=STEPS[step].fields)
+    form = BidForm(
+        data,
+        instance=bid,
+        call=bid.competition,
+        fields=STEPS[step].fields,
+        version=services.step_version(bid, step),
+    )
     if step not in STEP_PARTS:
         return form, None
     related, formset_class, prefix = STEP_PARTS[step]
@@ -206,6 +212,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
             data={k: v for k, v in form.cleaned_data.items() if k != "version"},
             expected_version=form.cleaned_data["version"],
             by=request,
+            step=step,
             **parts,
         )
     except ApplicationsError as exc:  # EditConflict included: nothing typed is lost
@@ -224,7 +231,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
         return JsonResponse(
             {
                 "saved": True,
-                "version": bid.version,
+                "version": services.step_version(bid, step),
                 "message": _("Saved at %(time)s") % {"time": saved_at},
             }
         )

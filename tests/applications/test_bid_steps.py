@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 
+from applications.bids import step_version
 from applications.models import Bid
 from tests.applications.conftest import BEFORE
 
@@ -21,7 +22,7 @@ def _in_time():
 
 def plan_post(bid, rows, **extra):
     data = {
-        "version": str(bid.version),
+        "version": str(step_version(bid, "plan")),
         "go": "plan",
         "plan-TOTAL_FORMS": str(len(rows)),
         "plan-INITIAL_FORMS": "0",
@@ -66,7 +67,7 @@ def test_a_step_saves_only_its_own_fields_and_moves_on(cast, client_for, bid):
     response = client.post(
         f"/bids/{bid.pk}/edit/goal/",
         {
-            "version": bid.version,
+            "version": step_version(bid, "goal"),
             "go": "plan",
             "goal": "Новая цель",
             "tasks": "1. Раз\n2. Два",
@@ -77,7 +78,8 @@ def test_a_step_saves_only_its_own_fields_and_moves_on(cast, client_for, bid):
     assert response.status_code == 302
     assert response["Location"] == f"/bids/{bid.pk}/edit/plan/"
     saved = Bid.objects.get(pk=bid.pk)
-    assert (saved.goal, saved.beneficiaries, saved.version) == ("Новая цель", 25, bid.version + 1)
+    assert (saved.goal, saved.beneficiaries) == ("Новая цель", 25)
+    assert step_version(saved, "goal") == step_version(bid, "goal") + 1
     assert saved.title == bid.title  # not on this step: untouched
     assert saved.budget_lines.count() == 2  # nor the budget
 
@@ -111,11 +113,15 @@ def test_activities_outside_the_implementation_period_are_missing_items(cast, en
 def test_autosave_answers_in_json_and_detects_a_conflict(cast, english, bid):
     client = english(cast.ngo_member)
     url = f"/bids/{bid.pk}/edit/project/"
-    data = {"version": bid.version, "problem": bid.problem_id, "title": "Автосохранено"}
+    data = {
+        "version": step_version(bid, "project"),
+        "problem": bid.problem_id,
+        "title": "Автосохранено",
+    }
     response = client.post(url, data, HTTP_X_AUTOSAVE="1")
     assert response.status_code == 200
     assert response.json()["saved"] is True
-    assert response.json()["version"] == bid.version + 1
+    assert response.json()["version"] == step_version(bid, "project") + 1
     assert Bid.objects.get(pk=bid.pk).title == "Автосохранено"
     # T44: a second tab autosaving over the old version is refused, not merged.
     response = client.post(url, data | {"title": "Из второй вкладки"}, HTTP_X_AUTOSAVE="1")
@@ -138,13 +144,13 @@ def test_a_conflicting_manual_save_keeps_the_typing_and_offers_the_new_version(
 ):
     client = client_for(cast.ngo_member)
     url = f"/bids/{bid.pk}/edit/project/"
-    stale = {"version": bid.version, "problem": bid.problem_id, "title": "Коллега"}
+    stale = {"version": step_version(bid, "project"), "problem": bid.problem_id, "title": "Коллега"}
     client.post(url, stale)
     response = client.post(url, stale | {"title": "Мой вариант"})
     assert response.status_code == 409
     html = response.content.decode()
     assert "Мой вариант" in html
-    assert f'name="version" value="{bid.version + 1}"' in html
+    assert f'name="version" value="{step_version(bid, "project") + 1}"' in html
 
 
 def test_the_documents_step_takes_no_post(cast, client_for, bid):
@@ -174,7 +180,7 @@ def test_the_preview_lists_what_is_missing_with_links_to_the_steps(cast, english
 def test_saving_renews_the_session_so_a_long_writer_stays_logged_in(cast, client_for, bid):
     client = client_for(cast.ngo_member)
     url = f"/bids/{bid.pk}/edit/project/"
-    data = {"version": bid.version, "problem": bid.problem_id, "title": "Т"}
+    data = {"version": step_version(bid, "project"), "problem": bid.problem_id, "title": "Т"}
     response = client.post(url, data, HTTP_X_AUTOSAVE="1")
     assert response.status_code == 200
     assert "sessionid" in response.cookies  # a fresh expiry is sent back
@@ -188,3 +194,19 @@ def test_t16_the_last_day_is_announced_on_the_draft(cast, english, bid):
     with time_machine.travel(DEADLINE - datetime.timedelta(hours=3), tick=False):
         html = english(cast.ngo_member).get(url).content.decode()
     assert "Less than a day is left" in html
+
+
+def test_colleagues_on_different_steps_do_not_conflict(cast, client_for, bid):
+    """One edits the goal while another fills in the plan: both autosaves land."""
+    goal = {"version": step_version(bid, "goal"), "goal": "Цель коллеги", "tasks": "З"}
+    plan = plan_post(bid, [ROW])
+    client = client_for(cast.ngo_member)
+    assert client.post(f"/bids/{bid.pk}/edit/goal/", goal, HTTP_X_AUTOSAVE="1").status_code == 200
+    response = client.post(f"/bids/{bid.pk}/edit/plan/", plan, HTTP_X_AUTOSAVE="1")
+    assert response.status_code == 200
+    saved = Bid.objects.get(pk=bid.pk)
+    assert saved.goal == "Цель коллеги"
+    assert list(saved.activities.values_list("activity", flat=True)) == [ROW["activity"]]
+    # The same step, from a stale page: a conflict naming who saved it.
+    response = client.post(f"/bids/{bid.pk}/edit/goal/", goal, HTTP_X_AUTOSAVE="1")
+    assert response.status_code == 409

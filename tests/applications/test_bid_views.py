@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def step_post(bid, step="project", **extra):
     """The POST of one step of the bid form, as the browser sends it."""
-    data = {"version": str(bid.version), "go": step}
+    data = {"version": str(bids.step_version(bid, step)), "go": step}
     if step == "project":
         data |= {"problem": str(bid.problem_id), "title": bid.title, "summary": bid.summary}
     if step == "budget":

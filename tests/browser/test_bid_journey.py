@@ -108,18 +108,23 @@ def test_t43_continuous_typing_is_saved_at_least_every_20_seconds(browser, live_
     field.click()
     started = time.monotonic()
     typed = 0
+    typed_by_18s = 0
     while time.monotonic() - started < 24:  # never a pause long enough for the idle save
         field.press_sequentially("абв ", delay=150)
         typed += 4
+        if time.monotonic() - started < 18:
+            typed_by_18s = typed
     context.close()  # no unload handlers: the browser is simply gone
-    # A save sent just before may still be finishing on the server.
-    settle = time.monotonic() + 5
-    while True:
+    # A save sent just before may still be finishing on the server: wait until the
+    # draft stops changing (also so that no request outlives the test's database).
+    settle = time.monotonic() + 8
+    last = None
+    while time.monotonic() < settle:
         bid.refresh_from_db()
-        if bid.goal or time.monotonic() > settle:
+        if bid.goal and bid.updated_at == last:
             break
-        time.sleep(0.2)
+        last = bid.updated_at
+        time.sleep(1.5)
     saved = len(bid.goal)
-    assert saved > 0, "nothing was saved during 24 s of typing"
-    # What was typed in the first ~20 s is on the server (a little slack for the request).
-    assert saved >= typed * 0.6, (saved, typed)
+    # The save due 20 s after the first keystroke holds at least what was typed by 18 s.
+    assert saved >= typed_by_18s > 0, f"saved {saved} of {typed} characters"
