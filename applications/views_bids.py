@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -248,6 +249,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
 @require_POST
 def document_upload(request: HttpRequest, pk) -> HttpResponse:
     bid = get_bid_for_user(request, pk, write=True)
+    script = request.headers.get("X-Upload") == "1"  # sent with a progress bar
     form = DocumentForm(request.POST, request.FILES, call=bid.competition)
     if form.is_valid():
         try:
@@ -263,7 +265,14 @@ def document_upload(request: HttpRequest, pk) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("“%(name)s” is attached.") % {"name": document.name})
-            return redirect("applications:bid_step", pk=bid.pk, step="documents")
+            target = reverse("applications:bid_step", kwargs={"pk": bid.pk, "step": "documents"})
+            if script:
+                return JsonResponse({"attached": True, "redirect": target})
+            return redirect(target)
+    if script:
+        # The page's upload script shows these next to the form, without a reload.
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        return JsonResponse({"attached": False, "errors": errors}, status=400)
     return _render_step(request, bid, "documents", None, None, status=400, document_form=form)
 
 

@@ -30,6 +30,60 @@
     button.addEventListener("click", function () { addRow(button); });
   });
 
+  /* Uploads with a progress bar: on a slow connection a 10 MB file takes minutes,
+   * and without feedback people give up or send it twice. Without this script the
+   * form posts as usual. */
+  document.querySelectorAll("form[data-upload]").forEach(function (upload) {
+    if (!window.XMLHttpRequest || !window.FormData) { return; }
+    var box = upload.querySelector("[data-upload-progress]");
+    var bar = box.querySelector("progress");
+    var percent = box.querySelector("[data-upload-percent]");
+    var errors = upload.querySelector("[data-upload-errors]");
+    var button = upload.querySelector("button[type=submit]");
+    upload.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var request = new XMLHttpRequest();
+      request.open("POST", upload.action);
+      request.setRequestHeader("X-Upload", "1");
+      request.responseType = "json";
+      request.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) { return; }
+        var value = Math.floor(e.loaded * 100 / e.total);
+        bar.value = value;
+        percent.textContent = String(value);
+      });
+      function fail(messages) {
+        box.hidden = true;
+        button.disabled = false;
+        errors.textContent = "";
+        messages.forEach(function (text) {
+          var line = document.createElement("div");
+          line.textContent = text;
+          errors.appendChild(line);
+        });
+        errors.hidden = false;
+      }
+      request.addEventListener("load", function () {
+        var body = request.response || {};
+        if (request.status === 200 && body.redirect) { window.location.assign(body.redirect); return; }
+        fail(body.errors && body.errors.length ? body.errors : [upload.dataset.failed]);
+      });
+      request.addEventListener("error", function () { fail([upload.dataset.failed]); });
+      errors.hidden = true;
+      box.hidden = false;
+      button.disabled = true;
+      request.send(new FormData(upload));
+    });
+  });
+
+  /* A button that submits once: a second click while the page loads does nothing. */
+  document.querySelectorAll("form[data-once]").forEach(function (once) {
+    once.addEventListener("submit", function () {
+      var button = once.querySelector("button[type=submit]");
+      window.setTimeout(function () { button.disabled = true; }, 0);
+    });
+  });
+
   var form = document.querySelector("form[data-autosave]");
   var status = document.querySelector("[data-autosave-status]");
   if (!form || !status || !window.fetch || !window.FormData) { return; }

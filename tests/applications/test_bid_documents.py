@@ -229,3 +229,18 @@ def test_a_submitted_bid_takes_no_files_and_its_receipt_lists_their_hashes(cast,
     assert response.status_code == 400
     assert "Withdraw it to change it" in response.content.decode()
     assert not BidDocument.objects.filter(name="поздно.pdf").exists()
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_the_upload_script_gets_json_for_its_progress_bar(cast, english, bid):
+    client = english(cast.ngo_member)
+    url = f"/bids/{bid.pk}/documents/"
+    ok = client.post(url, {"requirement": "", "file": pdf_upload("отчёт.pdf")}, HTTP_X_UPLOAD="1")
+    assert ok.status_code == 200
+    assert ok.json() == {"attached": True, "redirect": f"/bids/{bid.pk}/edit/documents/"}
+    refused = client.post(
+        url, {"requirement": "", "file": SimpleUploadedFile("x.pdf", b"MZ" * 40)}, HTTP_X_UPLOAD="1"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["attached"] is False
+    assert any("is not a PDF file" in e for e in refused.json()["errors"])
