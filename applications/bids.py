@@ -522,6 +522,26 @@ def withdraw_bid(bid: Bid, *, by: Any) -> Bid:
 
 
 @transaction.atomic
+def discard_draft(bid: Bid, *, by: Any) -> None:
+    """Delete a draft that was never submitted, with its files (started by mistake)."""
+    bid = Bid.objects.select_for_update(of=("self",)).get(pk=bid.pk)
+    if bid.status != Bid.Status.DRAFT or bid.submissions.exists():
+        raise ApplicationsError(
+            _("A bid that was submitted stays on record; it cannot be deleted.")
+        )
+    names = [d.file.name for d in bid.documents.all()]
+    storage = BidDocument._meta.get_field("file").storage
+    record(
+        "bid.discarded",
+        bid,
+        by=by,
+        before={"title": bid.title, "call": bid.competition_id, "files": len(names)},
+    )
+    bid.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+@transaction.atomic
 def reconfirm_bid(bid: Bid, *, by: Any) -> Bid:
     """After an amendment: the applicant confirms the submitted bid stands as it is."""
     bid = Bid.objects.select_for_update(of=("self",)).select_related("competition").get(pk=bid.pk)

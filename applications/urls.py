@@ -27,6 +27,7 @@ urlpatterns = [
     path("bids/<uuid:pk>/submit/", views_bids.bid_submit, name="bid_submit"),
     path("bids/<uuid:pk>/withdraw/", views_bids.bid_withdraw, name="bid_withdraw"),
     path("bids/<uuid:pk>/reconfirm/", views_bids.bid_reconfirm, name="bid_reconfirm"),
+    path("bids/<uuid:pk>/discard/", views_bids.bid_discard, name="bid_discard"),
     path("bids/<uuid:pk>/receipt.pdf", views_bids.receipt_pdf, name="receipt_pdf"),
     path("bids/<uuid:pk>/receipts/<uuid:submission_id>/", views_bids.receipt, name="receipt"),
     path("calls/<int:pk>/break-seal/", views_sealed.seal_break, name="seal_break"),

@@ -355,6 +355,19 @@ def bid_withdraw(request: HttpRequest, pk) -> HttpResponse:
 
 @login_required
 @require_POST
+def bid_discard(request: HttpRequest, pk) -> HttpResponse:
+    bid = get_bid_for_user(request, pk, write=True)
+    try:
+        services.discard_draft(bid, by=request)
+    except ApplicationsError as exc:
+        messages.error(request, str(exc))
+        return redirect("applications:bid_detail", pk=bid.pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("applications:my_organizations")
+
+
+@login_required
+@require_POST
 def bid_reconfirm(request: HttpRequest, pk) -> HttpResponse:
     bid = get_bid_for_user(request, pk, write=True)
     try:

@@ -286,3 +286,34 @@ def test_the_organisation_page_lists_its_bids_to_members_only(cast, client_for, 
     officer_view = client_for(cast.officer_a).get(url)
     assert officer_view.status_code == 200
     assert bid.title not in officer_view.content.decode()
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_a_draft_started_by_mistake_can_be_deleted_with_its_files(
+    cast, client_for, bid, django_capture_on_commit_callbacks
+):
+    from audit.models import AuditEvent
+
+    url = f"/bids/{bid.pk}/discard/"
+    files = [d.file.name for d in bid.documents.all()]
+    storage = bid.documents.first().file.storage
+    assert client_for(cast.ngo_member).get(url).status_code == 405
+    assert client_for(cast.other_ngo_member).post(url).status_code == 404
+    cast.organization.members.filter(user=cast.ngo_member).update(role="viewer")
+    assert client_for(cast.ngo_member).post(url).status_code == 403
+    cast.organization.members.filter(user=cast.ngo_member).update(role="editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast.ngo_member).post(url)
+    assert response["Location"] == "/organizations/"
+    assert not Bid.objects.filter(pk=bid.pk).exists()
+    assert not any(storage.exists(name) for name in files)
+    assert AuditEvent.objects.filter(action="bid.discarded").count() == 1
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_a_bid_submitted_once_cannot_be_deleted(cast, client_for, bid):
+    bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    bids.withdraw_bid(bid, by=cast.ngo_member)
+    response = client_for(cast.ngo_member).post(f"/bids/{bid.pk}/discard/")
+    assert response.status_code == 302
+    assert Bid.objects.filter(pk=bid.pk).exists()
