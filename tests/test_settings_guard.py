@@ -67,3 +67,28 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     secret.write_text("y" * 60)
     result = run_manage("check", SECRET_KEY_FILE=str(secret))
     assert result.returncode == 0, result.stderr
+
+
+def test_behind_tls_the_cookies_are_host_only_and_secure():
+    """T30: `__Host-` names, Secure, HttpOnly, SameSite=Lax."""
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
+        " s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE)"
+    )
+    result = run_manage("shell", "-c", script, SECRET_KEY="x" * 60, HTTPS="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-5:] == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "Lax",
+    ]
+
+
+def test_deadlines_need_a_known_clock():
+    result = run_manage("check", SECRET_KEY="x" * 60, PORTAL_CLOCK="sundial")
+    assert result.returncode != 0
+    assert "PORTAL_CLOCK" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -83,6 +83,8 @@ def test_t5_downloads_are_attachments_for_the_organisation_only(cast, client_for
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    assert "default-src 'self'" in response["Content-Security-Policy"]  # T40 on downloads
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     # T1: other NGOs, the ministry and other municipalities: no such file.
