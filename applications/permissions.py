@@ -94,6 +94,8 @@ def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
     """A bid is its organisation's: members read it, editors and admins change it.
 
     Everyone else, officers of the call included, gets 404 while bids are sealed.
+    The returned bid carries `member_role`: the reader's role in its organisation,
+    or None for an officer or administrator reading it from outside.
     """
     from applications.models import Bid
 
@@ -108,6 +110,7 @@ def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
     if bid is None:
         raise Http404
     membership = OrganizationMember.objects.filter(user=user, organization=bid.organization).first()
+    bid.member_role = membership.role if membership else None
     if membership is None:
         from competitions.permissions import staff_membership
 

@@ -33,7 +33,7 @@ from applications.forms import (
     DocumentForm,
     IndicatorFormSet,
 )
-from applications.models import Bid, BidSubmission, OrganizationMember
+from applications.models import Bid, BidSubmission
 from applications.permissions import get_bid_document_for_user, get_bid_for_user
 from competitions.permissions import get_public_call
 from documents.models import GeneratedDocument
@@ -67,31 +67,25 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:bid_step", pk=bid.pk, step=services.STEP_KEYS[0])
 
 
-def _editable(bid: Bid) -> bool:
-    return bid.status == Bid.Status.DRAFT and bid.competition.phase() in {"upcoming", "accepting"}
+def _editable(bid: Bid, phase: str) -> bool:
+    return bid.status == Bid.Status.DRAFT and phase in {"upcoming", "accepting"}
 
 
-def _role(request: HttpRequest, bid: Bid) -> str | None:
-    membership = OrganizationMember.objects.filter(
-        user=request.user, organization=bid.organization
-    ).first()
-    return membership.role if membership else None
-
-
-def _can_write(request: HttpRequest, bid: Bid) -> bool:
-    return _role(request, bid) in {"admin", "editor"}
+def _can_write(bid: Bid) -> bool:
+    """`bid` comes from get_bid_for_user, which sets the reader's role in its organisation."""
+    return bid.member_role in {"admin", "editor"}
 
 
 def _context(request: HttpRequest, bid: Bid, **extra) -> dict:
     """What every bid page shows: the steps with their state, totals, receipts, actions."""
     is_draft = bid.status == Bid.Status.DRAFT
+    phase = bid.competition.phase()
     missing = services.missing_by_step(bid) if is_draft else {}
     steps = [
         {"key": s.key, "title": s.title, "number": n, "missing": missing.get(s.key, [])}
         for n, s in enumerate(services.STEPS, start=1)
     ]
     flat = [item for items in missing.values() for item in items]
-    role = _role(request, bid)
     return {
         "bid": bid,
         "call": bid.competition,
@@ -100,13 +94,13 @@ def _context(request: HttpRequest, bid: Bid, **extra) -> dict:
         "missing": flat,
         "sums": services.totals(bid.budget_lines.all()),
         "submissions": bid.submissions.all(),
-        "editable": _editable(bid),
-        "can_write": role in {"admin", "editor"},
-        "is_member": role is not None,
+        "editable": _editable(bid, phase),
+        "can_write": _can_write(bid),
+        "is_member": bid.member_role is not None,
         "idempotency_key": uuid.uuid4().hex,
-        "phase": bid.competition.phase(),
+        "phase": phase,
         # On a slow connection a last-minute upload can cross the deadline (T16).
-        "deadline_near": bid.competition.phase() == "accepting"
+        "deadline_near": phase == "accepting"
         and bid.competition.closes_at - timezone.now() < DEADLINE_WARNING,
         **extra,
     }
@@ -188,7 +182,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])  # files go to the upload view
     bid = get_bid_for_user(request, pk, write=request.method == "POST")
     if request.method == "GET":
-        if not (_editable(bid) and _can_write(request, bid)):
+        if not (_editable(bid, bid.competition.phase()) and _can_write(bid)):
             return redirect("applications:bid_detail", pk=bid.pk)
         form, formset = _step_forms(bid, step)
         return _render_step(request, bid, step, form, formset)
