@@ -39,7 +39,9 @@ from applications.models import (
     PlanActivity,
     SealBreak,
 )
+from applications.permissions import is_sealed
 from audit.services import record
+from competitions.calls import applicants_of
 from competitions.models import Competition
 from municipal_order.lib.clock import deciding_now
 from municipal_order.lib.uploads import check_upload
@@ -624,7 +626,7 @@ def break_seal(call: Competition, *, reason: str, by: Any) -> SealBreak:
     if not user.is_superuser:
         raise ApplicationsError(_("Only a site administrator may open sealed bids."))
     call = Competition.objects.select_for_update().get(pk=call.pk)
-    if call.phase() not in {"upcoming", "accepting"}:
+    if not is_sealed(call):
         raise ApplicationsError(_("The deadline has passed: the bids are no longer sealed."))
     reason = reason.strip()
     if len(reason) < SEAL_REASON_MIN:
@@ -638,19 +640,9 @@ def break_seal(call: Competition, *, reason: str, by: Any) -> SealBreak:
 
 
 def _notify_seal_broken(call: Competition, seal_break: SealBreak) -> None:
-    from accounts.models import User
-
-    recipients = User.objects.filter(
-        organization_roles__organization__bids__competition=call,
-        organization_roles__role__in=["admin", "editor"],
-    ).distinct()
     notify(
-        recipients,
+        applicants_of(call),
         "seal_broken",
         {"call": call, "reason": seal_break.reason, "broken_at": seal_break.broken_at},
         url=f"/calls/{call.pk}/",
     )
-
-
-def seal_is_broken(call: Competition) -> bool:
-    return call.seal_breaks.exists()

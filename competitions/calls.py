@@ -239,7 +239,7 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
         raise CompetitionsError(_("The deadline must be in the future."))
     # Applicants who already prepared bids under the old conditions get at least
     # a week to adapt them (reverse relation: competitions does not import bids).
-    applicants = _applicants(call)
+    applicants = applicants_of(call)
     if applicants:
         earliest = timezone.now() + BIDDERS_GRACE
         if call.closes_at < earliest:
@@ -275,7 +275,7 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
     return amendment
 
 
-def _applicants(call: Competition) -> list[Any]:
+def applicants_of(call: Competition) -> list[Any]:
     """Administrators and editors of organisations that started a bid to the call."""
     from accounts.models import User
 
