@@ -146,6 +146,13 @@ def _refuse_if_frozen(bid: Bid) -> None:
         raise SubmissionClosed(_("The deadline has passed: the bid can no longer be changed."))
 
 
+def collection_rows(bid: Bid, name: str, objects=None) -> list[dict[str, Any]]:
+    """A repeating part of the bid (or its already fetched `objects`) as `save_bid` rows."""
+    fields = COLLECTIONS[name][1]
+    objects = getattr(bid, name).all() if objects is None else objects
+    return [{f: getattr(row, f) for f in fields} for row in objects]
+
+
 def step_version(bid: Bid, step: str | None) -> int:
     """The version a form for `step` (or, without a step, for the whole bid) starts from."""
     if step is None:
@@ -370,10 +377,8 @@ def missing_items(bid: Bid) -> list[str]:
 def canonical_content(bid: Bid) -> dict[str, Any]:
     """Everything the bid says, as plain JSON: frozen on submission and hashed."""
     lines = list(bid.budget_lines.all())
-    parts = {
-        name: [{f: getattr(row, f) for f in fields} for row in getattr(bid, name).all()]
-        for name, (_model, fields) in COLLECTIONS.items()
-    }
+    parts = {name: collection_rows(bid, name) for name in COLLECTIONS if name != "budget_lines"}
+    parts["budget_lines"] = collection_rows(bid, "budget_lines", lines)  # fetched once
     documents = [
         {
             "id": str(d.pk),

@@ -139,8 +139,7 @@ def _step_forms(bid: Bid, step: str, data=None) -> tuple[BidForm, object | None]
     related, formset_class, prefix = STEP_PARTS[step]
     if data is not None:
         return form, formset_class(data, prefix=prefix)
-    fields = services.COLLECTIONS[related][1]
-    initial = [{f: getattr(row, f) for f in fields} for row in getattr(bid, related).all()]
+    initial = services.collection_rows(bid, related)
     return form, formset_class(initial=initial, prefix=prefix)
 
 
