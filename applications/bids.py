@@ -94,7 +94,7 @@ def eligibility_problems(call: Competition, organization: Organization) -> list[
 
 def start_bid(call: Competition, organization: Organization, *, by: Any) -> Bid:
     """The organisation's bid to the call: created as a draft on first use."""
-    if call.phase() not in {"upcoming", "accepting"}:
+    if not call.before_deadline():
         raise SubmissionClosed(_("This call does not take bids now."))
     problems = eligibility_problems(call, organization)
     if problems:
@@ -142,7 +142,7 @@ def _lock_draft(bid: Bid) -> Bid:
 def _refuse_if_frozen(bid: Bid) -> None:
     if bid.status == Bid.Status.SUBMITTED:
         raise ApplicationsError(_("The bid is submitted. Withdraw it to change it."))
-    if bid.competition.phase() not in {"upcoming", "accepting"}:
+    if not bid.competition.before_deadline():
         raise SubmissionClosed(_("The deadline has passed: the bid can no longer be changed."))
 
 

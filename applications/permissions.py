@@ -81,7 +81,7 @@ def get_organization_for_viewer(request: HttpRequest, pk: int) -> Organization:
 
 def is_sealed(call) -> bool:
     """Bids are sealed until the deadline (server clock)."""
-    return call.phase() in {"upcoming", "accepting"}
+    return call.before_deadline()
 
 
 def sealed_message(call) -> str:

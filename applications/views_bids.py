@@ -35,6 +35,7 @@ from applications.forms import (
 )
 from applications.models import Bid, BidSubmission
 from applications.permissions import get_bid_document_for_user, get_bid_for_user
+from competitions.models import Competition
 from competitions.permissions import get_public_call
 from documents.models import GeneratedDocument
 from municipal_order.lib.downloads import private_file_response
@@ -68,7 +69,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable(bid: Bid, phase: str) -> bool:
-    return bid.status == Bid.Status.DRAFT and phase in {"upcoming", "accepting"}
+    return bid.status == Bid.Status.DRAFT and phase in Competition.BEFORE_DEADLINE
 
 
 def _can_write(bid: Bid) -> bool:

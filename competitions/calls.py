@@ -223,7 +223,7 @@ BIDDERS_GRACE = datetime.timedelta(days=7)
 def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: Any) -> Amendment:
     """Change budget or deadline of an announced call, as a public amendment."""
     call = Competition.objects.select_for_update().get(pk=call.pk)
-    if call.phase() not in {"upcoming", "accepting"}:
+    if not call.before_deadline():
         raise CompetitionsError(_("Only an announced call before its deadline can be amended."))
     before = snapshot(call, AMENDABLE)
     for field, value in changes.items():
@@ -290,7 +290,7 @@ def applicants_of(call: Competition) -> list[Any]:
 
 @transaction.atomic
 def ask_question(call: Competition, *, user: Any, text: str) -> Question:
-    if call.phase() not in {"upcoming", "accepting"}:
+    if not call.before_deadline():
         raise CompetitionsError(_("Questions are taken until the deadline."))
     question = Question.objects.create(competition=call, asked_by=user, text=text.strip())
     record("call.question_asked", call, by=user, after={"question": question.pk})

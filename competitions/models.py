@@ -653,6 +653,13 @@ class Competition(models.Model):
             return "upcoming"
         return "accepting" if now < self.closes_at else "closed"
 
+    # Announced and not past the deadline: bids are prepared and sealed, questions
+    # are asked, the conditions may still be amended.
+    BEFORE_DEADLINE = frozenset({"upcoming", "accepting"})
+
+    def before_deadline(self, now: datetime.datetime | None = None) -> bool:
+        return self.phase(now) in self.BEFORE_DEADLINE
+
     @property
     def required_document_list(self) -> list[str]:
         return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
