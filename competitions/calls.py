@@ -250,7 +250,7 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
         raise CompetitionsError(_("The amendment changes nothing."))
     call.save(update_fields=[*AMENDABLE, "updated_at"])
     # Bids submitted under the old conditions are asked to re-confirm (T18).
-    flagged = call.bids.filter(status="submitted").update(
+    flagged = call.bids.submitted().update(
         reconfirm_requested_at=timezone.now(), reconfirmed_at=None
     )
     amendment = Amendment.objects.create(

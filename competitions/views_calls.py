@@ -74,7 +74,7 @@ def _call_context(request: HttpRequest, call: Competition, **extra) -> dict:
         ).order_by("language", "-created_at"),
         "question_form": extra.pop("question_form", QuestionForm()),
         # Sealed until the deadline: the public sees how many, never what.
-        "bids_received": call.bids.filter(status="submitted").count(),
+        "bids_received": call.bids.submitted().count(),
         "seal_breaks": call.seal_breaks.all(),
         **_applicant_context(request, call),
         "is_officer": request.user.is_authenticated
