@@ -227,11 +227,6 @@ def save_bid(
     return bid
 
 
-def _stored_name(kind: str) -> str:
-    """Only the extension of this name is used: files are stored as <uuid4>.<ext> (T37)."""
-    return "upload." + {"jpeg": "jpg"}.get(kind, kind)
-
-
 def add_document(bid: Bid, *, upload: Any, requirement: str, by: Any) -> BidDocument:
     """Attach a file to a draft: checked by content first, nothing stored if refused."""
     _refuse_if_frozen(bid)  # before reading 20 MB; checked again under the lock below
@@ -248,7 +243,8 @@ def add_document(bid: Bid, *, upload: Any, requirement: str, by: Any) -> BidDocu
         uploaded_by=_user(by),
     )
     # The file goes to storage before the row: if the row is refused, the file is removed.
-    document.file.save(_stored_name(checked.kind), upload, save=False)
+    # Only the extension of this name is used: files are stored as <uuid4>.<ext> (T37).
+    document.file.save("upload" + checked.extension, upload, save=False)
     try:
         with transaction.atomic():
             locked = _lock_draft(bid)

@@ -5,13 +5,7 @@ from __future__ import annotations
 from django.core.files import File
 from django.http import FileResponse
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from municipal_order.lib.uploads import KINDS
 
 
 def private_file_response(file: File, *, filename: str, kind: str = "pdf") -> FileResponse:
@@ -20,7 +14,7 @@ def private_file_response(file: File, *, filename: str, kind: str = "pdf") -> Fi
         file.open("rb"),
         as_attachment=True,
         filename=filename,
-        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+        content_type=KINDS[kind].content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

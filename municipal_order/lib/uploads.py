@@ -41,41 +41,38 @@ CHUNK = MB
 security_log = logging.getLogger("portal.security")
 
 
+ZIP_MAGIC = b"PK\x03\x04"
+
+
 @dataclass(frozen=True)
 class Kind:
     label: str
     extensions: tuple[str, ...]  # the first one is the canonical extension
     content_type: str
+    # How the content starts. DOCX and XLSX share the ZIP magic; the package's
+    # parts tell them apart (see _check_office).
+    magic: bytes
 
 
 KINDS: dict[str, Kind] = {
-    "pdf": Kind("PDF", (".pdf",), "application/pdf"),
-    "jpeg": Kind("JPEG", (".jpg", ".jpeg", ".jpe"), "image/jpeg"),
-    "png": Kind("PNG", (".png",), "image/png"),
+    "pdf": Kind("PDF", (".pdf",), "application/pdf", b"%PDF-"),
+    "jpeg": Kind("JPEG", (".jpg", ".jpeg", ".jpe"), "image/jpeg", b"\xff\xd8\xff"),
+    "png": Kind("PNG", (".png",), "image/png", b"\x89PNG\r\n\x1a\n"),
     "docx": Kind(
         "DOCX",
         (".docx",),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ZIP_MAGIC,
     ),
     "xlsx": Kind(
         "XLSX",
         (".xlsx",),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ZIP_MAGIC,
     ),
 }
 ALL_KINDS: tuple[str, ...] = tuple(KINDS)
 DEFAULT_KINDS: tuple[str, ...] = ("pdf", "jpeg", "png")
-
-ZIP_MAGIC = b"PK\x03\x04"
-# kind → (magic prefix, label). DOCX and XLSX share the ZIP magic; the package's
-# parts tell them apart (see _check_office).
-SIGNATURES: dict[str, tuple[bytes, str]] = {
-    "pdf": (b"%PDF-", "PDF"),
-    "jpeg": (b"\xff\xd8\xff", "JPEG"),
-    "png": (b"\x89PNG\r\n\x1a\n", "PNG"),
-    "docx": (ZIP_MAGIC, "DOCX"),
-    "xlsx": (ZIP_MAGIC, "XLSX"),
-}
 
 # ZIP (DOCX/XLSX) limits. The ratio limit applies to members that unpack to
 # more than ZIP_RATIO_FLOOR: a small, very repetitive XML part is no bomb.
@@ -283,7 +280,7 @@ def _sniff(stream: IO[bytes], head: bytes, kinds: tuple[str, ...], claimed: str)
             found = _check_office(stream, office)
     else:
         found = next(
-            (k for k in kinds if k not in OFFICE_MAIN_PART and head.startswith(SIGNATURES[k][0])),
+            (k for k in kinds if k not in OFFICE_MAIN_PART and head.startswith(KINDS[k].magic)),
             None,
         )
     if found is not None:
@@ -304,7 +301,7 @@ def _describe(head: bytes) -> str:
     """What the content looks like, for the log (no bytes of it)."""
     if head.startswith(ZIP_MAGIC):
         return "a ZIP that is not an accepted Office document"
-    known = next((k for k, (magic, _label) in SIGNATURES.items() if head.startswith(magic)), None)
+    known = next((k for k, kind in KINDS.items() if head.startswith(kind.magic)), None)
     return f"{known} content, not accepted here" if known else "unrecognised content"
 
 
