@@ -62,7 +62,7 @@ def test_t49_a_call_with_bids_cannot_be_deleted(bid):
         bid.competition.delete()
 
 
-def test_t26_a_changed_byte_in_a_stored_file_is_found(cast, client_for, bid):
+def test_t26_a_changed_byte_in_a_stored_file_is_found(cast, english, bid):
     from django.core.management import CommandError, call_command
 
     from audit.models import AuditEvent
@@ -80,8 +80,7 @@ def test_t26_a_changed_byte_in_a_stored_file_is_found(cast, client_for, bid):
     assert intact.integrity_error_at is None
     assert AuditEvent.objects.filter(action="bid.document_integrity_failed").count() == 1
     with time_machine.travel(BEFORE, tick=False):
-        client = client_for(cast.ngo_member)
-        client.cookies["mo_language"] = "en"
+        client = english(cast.ngo_member)
         assert "integrity error" in client.get(f"/bids/{bid.pk}/").content.decode()
     # Restored from backup: the mark goes, and that is recorded too.
     path.write_bytes(original)
