@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.bids import BID_FIELDS
 from applications.models import Bid, BudgetLine, Organization, OrganizationMember
-from applications.services import ORGANIZATION_FIELDS
+from applications.services.drafting import BID_FIELDS
+from applications.services.organizations import ORGANIZATION_FIELDS
 from municipal_order.lib.uploads import check_upload
 
 

@@ -40,7 +40,7 @@ def send_invitation(invitation_pk: int) -> None:
 @shared_task
 def remind_unsubmitted_bids() -> int:
     """Celery beat, hourly: drafts 48 hours before the deadline get one reminder."""
-    from applications.bids import remind_unsubmitted
+    from applications.services.reminders import remind_unsubmitted
 
     return remind_unsubmitted()
 
@@ -48,6 +48,6 @@ def remind_unsubmitted_bids() -> int:
 @shared_task
 def verify_bid_documents() -> int:
     """Celery beat, nightly: re-hash the stored bid files (T26)."""
-    from applications.integrity import verify_bid_documents as verify
+    from applications.services.integrity import verify_bid_documents as verify
 
     return len(verify())

@@ -14,7 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import GENESIS_HASH, AuditEvent, object_type_of
-from municipal_order.middleware import current_request_id
+from municipal_order.lib.actors import By, as_actor
+from municipal_order.lib.requests import current_request_id
 
 # Any constant; serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 7_020_170_428
@@ -46,32 +47,11 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return _jsonable(data)
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who did it: a user, or the system (a task, a command) with a label."""
-
-    user: Any = None
-    label: str = ""
-    request: HttpRequest | None = None
-
-    @classmethod
-    def system(cls, label: str) -> Actor:
-        return cls(label=label)
-
-
-def as_actor(by: Any) -> Actor:
-    if isinstance(by, Actor):
-        return by
-    if isinstance(by, HttpRequest):
-        return Actor(user=by.user if by.user.is_authenticated else None, request=by)
-    return Actor(user=by)
-
-
 def record(
     action: str,
     obj: models.Model,
     *,
-    by: Any,
+    by: By,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
@@ -79,7 +59,7 @@ def record(
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
     actor = as_actor(by)
-    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    user = actor.signed_in_user
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])

@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from competitions.calls import CALL_FIELDS
 from competitions.models import (
     CommissionMember,
     Competition,
@@ -18,6 +17,7 @@ from competitions.models import (
     Region,
     Sphere,
 )
+from competitions.services.calls import CALL_FIELDS
 from municipal_order.lib.uploads import check_upload
 
 

@@ -13,9 +13,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from audit.models import object_type_of
-from audit.services import Actor, as_actor, record
+from audit.services import record
 from documents.models import GeneratedDocument
 from documents.registry import get_kind
+from municipal_order.lib.actors import Actor, as_actor
 from municipal_order.lib.pdf import render_pdf
 
 logger = logging.getLogger(__name__)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextvars
 import logging
-import re
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -13,13 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-_VALID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-
-
-def current_request_id() -> str:
-    return _request_id.get()
-
+from municipal_order.lib.requests import accepted_request_id, current_request_id, serving
 
 # Everything the portal serves comes from its own origin (no CDN). Inline styles
 # stay allowed for small layout attributes; inline scripts never.
@@ -58,22 +49,17 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Accept a proxy's id only when it looks like one; never echo arbitrary input.
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
+        request_id = accepted_request_id(request.headers.get("X-Request-ID", ""))
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = _request_id.set(request_id)
-        try:
+        with serving(request_id):
             response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
 
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        record.request_id = current_request_id()
         return True
 
 

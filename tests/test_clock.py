@@ -11,9 +11,10 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from applications import bids
 from applications.models import Bid
-from applications.services import set_verification
+from applications.services.drafting import start_bid
+from applications.services.organizations import set_verification
+from applications.services.submission import submit_bid
 from competitions.models import Competition
 from municipal_order.lib.clock import deciding_now
 from tests.competitions.conftest import make_call
@@ -42,7 +43,7 @@ def test_t55_a_server_two_minutes_fast_still_accepts_a_bid_in_time(cast, caplog)
     call.refresh_from_db()
     set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
     cast.organization.refresh_from_db()
-    bid = bids.start_bid(call, cast.organization, by=cast.ngo_member)
+    bid = start_bid(call, cast.organization, by=cast.ngo_member)
     fill_bid(bid, cast)
     # This server's clock runs 2 minutes fast: by itself it would say "too late".
     with (
@@ -51,7 +52,7 @@ def test_t55_a_server_two_minutes_fast_still_accepts_a_bid_in_time(cast, caplog)
         caplog.at_level(logging.WARNING, logger="portal.clock"),
     ):
         assert not call.accepts_bids()
-        submission = bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+        submission = submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     assert Bid.objects.get(pk=bid.pk).status == Bid.Status.SUBMITTED
     assert submission.submitted_at < call.closes_at
     assert any("clock_skew" in r.getMessage() for r in caplog.records)

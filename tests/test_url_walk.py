@@ -121,7 +121,7 @@ def snapshot_db() -> dict[str, list]:
 
 @pytest.fixture
 def world(cast):
-    from applications import bids
+    from applications.services.files import add_document
     from competitions.models import (
         PriorityProblem,
         ProblemComment,
@@ -169,7 +169,7 @@ def world(cast):
         content_sha256="0" * 64,
         requested_total=0,
     )
-    file = bids.add_document(bid, upload=pdf_upload(), requirement="", by=cast.ngo_member)
+    file = add_document(bid, upload=pdf_upload(), requirement="", by=cast.ngo_member)
     return cast, sample_kwargs(
         cast, doc, notification, problem, comment, programme, call, question, bid, submission, file
     )

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from applications import bids
-from applications.services import set_verification
+from applications.services.drafting import save_bid, start_bid
+from applications.services.files import add_document
+from applications.services.organizations import set_verification
 from competitions.models import Competition
 from tests.competitions.conftest import make_call
 from tests.files import pdf_upload
@@ -66,7 +67,7 @@ REQUIRED_DOCUMENTS = ["Устав организации", "Смета расх�
 
 def fill_bid(bid, cast):
     """Every section of a bid filled in, as the NGO member would (files aside)."""
-    return bids.save_bid(
+    return save_bid(
         bid,
         data={
             "problem": bid.competition.problems.first(),
@@ -105,9 +106,9 @@ def bid(cast, call):
     set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
     cast.organization.refresh_from_db()
     with time_machine.travel(BEFORE, tick=False):
-        bid = fill_bid(bids.start_bid(call, cast.organization, by=cast.ngo_member), cast)
+        bid = fill_bid(start_bid(call, cast.organization, by=cast.ngo_member), cast)
         for requirement in REQUIRED_DOCUMENTS:
-            bids.add_document(
+            add_document(
                 bid,
                 upload=pdf_upload(text=requirement),
                 requirement=requirement,

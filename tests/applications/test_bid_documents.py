@@ -15,8 +15,9 @@ from django.utils import translation
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from applications import bids
 from applications.models import BidDocument
+from applications.services.submission import submit_bid
+from applications.steps import missing_items
 from audit.models import AuditEvent
 from tests.applications.conftest import BEFORE, DEADLINE
 from tests.files import pdf_bytes, pdf_upload
@@ -76,7 +77,7 @@ def test_uploads_need_the_right_role_and_a_post(cast, client_for, bid):
 
 @time_machine.travel(BEFORE, tick=False)
 def test_t5_downloads_are_attachments_for_the_organisation_only(cast, client_for, bid):
-    bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     document = bid.documents.first()
     url = f"/bids/{bid.pk}/documents/{document.pk}/"
     response = client_for(cast.ngo_member).get(url)
@@ -101,7 +102,7 @@ def test_t5_downloads_are_attachments_for_the_organisation_only(cast, client_for
 
 def test_t3_after_the_deadline_the_officers_read_the_files(cast, client_for, bid):
     with time_machine.travel(BEFORE, tick=False):
-        bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+        submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     document = bid.documents.first()
     with time_machine.travel(DEADLINE + datetime.timedelta(minutes=1), tick=False):
         client = client_for(cast.officer_a)
@@ -218,13 +219,13 @@ def test_removing_a_file_keeps_it_for_the_record(cast, client_for, bid):
     assert document.removed_at is not None
     assert document.file.storage.exists(document.file.name)
     with translation.override("en"):
-        assert "Attach the required document: Смета расходов." in bids.missing_items(bid)
+        assert "Attach the required document: Смета расходов." in missing_items(bid)
     assert AuditEvent.objects.filter(action="bid.document_removed").count() == 1
 
 
 @time_machine.travel(BEFORE, tick=False)
 def test_a_submitted_bid_takes_no_files_and_its_receipt_lists_their_hashes(cast, english, bid):
-    submission = bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    submission = submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     hashes = {d["sha256"] for d in submission.content["documents"]}
     assert hashes == set(bid.documents.values_list("sha256", flat=True))
     response = upload(english(cast.ngo_member), bid, pdf_upload("поздно.pdf"))

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from applications.bids import step_version
 from applications.models import Bid
+from applications.services.drafting import step_version
 from tests.applications.conftest import BEFORE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_in_time")]

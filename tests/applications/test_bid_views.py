@@ -7,9 +7,10 @@ import datetime
 import pytest
 import time_machine
 
-from applications import bids
 from applications.models import Bid, BidSubmission
-from applications.services import set_verification
+from applications.services.drafting import save_bid, step_version
+from applications.services.organizations import set_verification
+from applications.services.submission import submit_bid, withdraw_bid
 from tests.applications.conftest import BEFORE, DEADLINE, LINES
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def step_post(bid, step="project", **extra):
     """The POST of one step of the bid form, as the browser sends it."""
-    data = {"version": str(bids.step_version(bid, step)), "go": step}
+    data = {"version": str(step_version(bid, step)), "go": step}
     if step == "project":
         data |= {"problem": str(bid.problem_id), "title": bid.title, "summary": bid.summary}
     if step == "budget":
@@ -59,7 +60,7 @@ def test_who_may_open_a_bid_before_the_deadline(cast, client_for, bid):
     url = f"/bids/{bid.pk}/"
     # A draft is the organisation's alone: the officers do not learn it exists.
     assert client_for(cast.officer_a).get(url).status_code == 404
-    bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     assert client_for(cast.ngo_member).get(url).status_code == 200
     # T1: another NGO, the ministry, commission members: no such page.
     for who in ("other_ngo_member", "ministry", "commission_member", "officer_b"):
@@ -155,7 +156,7 @@ def test_t1_another_ngo_finds_nothing_and_the_attempt_is_logged(
     cast, client_for, bid, caplog, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+        submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     document = bid.documents.first()
     urls = [
         f"/bids/{bid.pk}/",
@@ -180,7 +181,7 @@ def test_t1_another_ngo_finds_nothing_and_the_attempt_is_logged(
 def test_a_receipt_can_be_had_in_another_language(cast, client_for, bid):
     from documents.models import GeneratedDocument
 
-    submission = bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    submission = submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     client = client_for(cast.ngo_member)
     page = client.get(f"/bids/{bid.pk}/receipts/{submission.pk}/").content.decode()
     assert f"/documents/request/bid-receipt/{submission.pk}/" in page
@@ -195,10 +196,10 @@ def test_a_receipt_can_be_had_in_another_language(cast, client_for, bid):
 
 
 def test_t18_an_amendment_asks_submitted_bids_to_reconfirm(cast, client_for, bid):
-    from competitions.calls import amend_call
+    from competitions.services.calls import amend_call
 
     with time_machine.travel(BEFORE, tick=False):
-        bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+        submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
         amend_call(
             bid.competition,
             reason="Бюджет уменьшен решением кенеша",
@@ -222,10 +223,10 @@ def test_t18_an_amendment_asks_submitted_bids_to_reconfirm(cast, client_for, bid
 
 
 def test_t18_a_bid_over_the_new_maximum_cannot_be_confirmed(cast, client_for, bid):
-    from competitions.calls import amend_call
+    from competitions.services.calls import amend_call
 
     with time_machine.travel(BEFORE, tick=False):
-        bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+        submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
         amend_call(
             bid.competition,
             reason="Максимум уменьшен",
@@ -239,15 +240,15 @@ def test_t18_a_bid_over_the_new_maximum_cannot_be_confirmed(cast, client_for, bi
         bid.refresh_from_db()
         assert bid.needs_reconfirmation
         # Withdrawing, fixing and submitting again settles it.
-        bid = bids.withdraw_bid(bid, by=cast.ngo_member)
-        bid = bids.save_bid(
+        bid = withdraw_bid(bid, by=cast.ngo_member)
+        bid = save_bid(
             bid,
             data={},
             budget_lines=[{**LINES[0], "own_contribution": 25000}],
             expected_version=bid.version,
             by=cast.ngo_member,
         )
-        bids.submit_bid(bid, idempotency_key="k2", by=cast.ngo_member)
+        submit_bid(bid, idempotency_key="k2", by=cast.ngo_member)
         bid.refresh_from_db()
         assert not bid.needs_reconfirmation
 
@@ -312,8 +313,8 @@ def test_a_draft_started_by_mistake_can_be_deleted_with_its_files(
 
 @time_machine.travel(BEFORE, tick=False)
 def test_a_bid_submitted_once_cannot_be_deleted(cast, client_for, bid):
-    bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
-    bids.withdraw_bid(bid, by=cast.ngo_member)
+    submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    withdraw_bid(bid, by=cast.ngo_member)
     response = client_for(cast.ngo_member).post(f"/bids/{bid.pk}/discard/")
     assert response.status_code == 302
     assert Bid.objects.filter(pk=bid.pk).exists()

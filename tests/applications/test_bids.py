@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.db import close_old_connections, connection
 
-from applications import bids
+from applications.budget import totals
 from applications.exceptions import (
     AlreadySubmitted,
     BidIncomplete,
@@ -19,19 +19,22 @@ from applications.exceptions import (
     SubmissionClosed,
 )
 from applications.models import Bid, BidSubmission
-from applications.services import set_verification
+from applications.services.drafting import save_bid, start_bid
+from applications.services.organizations import set_verification
+from applications.services.reminders import remind_unsubmitted
+from applications.services.submission import content_hash, submit_bid, withdraw_bid
 from audit.models import AuditEvent
 from competitions.models import Competition
 from tests.applications.conftest import BEFORE, DEADLINE, LINES
 
 
 def submit(bid, user, key="key-1"):
-    return bids.submit_bid(bid, idempotency_key=key, by=user)
+    return submit_bid(bid, idempotency_key=key, by=user)
 
 
 @pytest.mark.django_db
 def test_totals_are_computed_on_the_server(bid):
-    sums = bids.totals(bid.budget_lines.all())
+    sums = totals(bid.budget_lines.all())
     assert sums["total"] == Decimal("375000.00")
     assert sums["own"] == Decimal("40000.00")
     assert sums["requested"] == Decimal("325000.00")
@@ -47,7 +50,7 @@ def test_a_submission_freezes_content_with_its_hash(cast, bid):
     assert submission.receipt_number == f"{bid.competition_id}-0001"
     assert submission.submitted_at == BEFORE
     assert submission.content["title"] == "Дневной центр «Күн нуру»"
-    assert submission.content_sha256 == bids.content_hash(submission.content)
+    assert submission.content_sha256 == content_hash(submission.content)
     assert submission.requested_total == Decimal("325000.00")
     assert AuditEvent.objects.filter(action="bid.submitted").count() == 1
 
@@ -117,7 +120,7 @@ def test_withdraw_and_resubmit_before_the_deadline_only(cast, bid):
     with time_machine.travel(DEADLINE - datetime.timedelta(hours=2), tick=False):
         first = submit(bid, cast.ngo_member, key="a")
     with time_machine.travel(DEADLINE - datetime.timedelta(hours=1), tick=False):
-        bids.withdraw_bid(bid, by=cast.ngo_member)
+        withdraw_bid(bid, by=cast.ngo_member)
         bid.refresh_from_db()
         assert bid.status == Bid.Status.DRAFT
         second = submit(bid, cast.ngo_member, key="b")
@@ -129,7 +132,7 @@ def test_withdraw_and_resubmit_before_the_deadline_only(cast, bid):
         time_machine.travel(DEADLINE + datetime.timedelta(seconds=1), tick=False),
         pytest.raises(SubmissionClosed),
     ):
-        bids.withdraw_bid(bid, by=cast.ngo_member)
+        withdraw_bid(bid, by=cast.ngo_member)
     assert BidSubmission.objects.count() == 2
 
 
@@ -138,7 +141,7 @@ def test_withdraw_and_resubmit_before_the_deadline_only(cast, bid):
 def test_a_stale_save_is_a_conflict(cast, bid):
     loaded_version = bid.version
     with time_machine.travel(BEFORE, tick=False):
-        bids.save_bid(
+        save_bid(
             bid,
             data={"title": "Первый редактор"},
             budget_lines=LINES,
@@ -146,7 +149,7 @@ def test_a_stale_save_is_a_conflict(cast, bid):
             by=cast.ngo_member,
         )
         with pytest.raises(EditConflict) as info:
-            bids.save_bid(
+            save_bid(
                 bid,
                 data={"title": "Второй редактор"},
                 budget_lines=LINES,
@@ -165,7 +168,7 @@ def test_after_the_deadline_the_bid_is_read_only(cast, bid):
         time_machine.travel(DEADLINE + datetime.timedelta(minutes=1), tick=False),
         pytest.raises(SubmissionClosed),
     ):
-        bids.save_bid(
+        save_bid(
             bid,
             data={"title": "x"},
             budget_lines=LINES,
@@ -177,7 +180,7 @@ def test_after_the_deadline_the_bid_is_read_only(cast, bid):
 @pytest.mark.django_db
 def test_an_incomplete_bid_names_what_is_missing(cast, bid):
     with time_machine.travel(BEFORE, tick=False):
-        bids.save_bid(
+        save_bid(
             bid,
             data={"summary": ""},
             budget_lines=[{**LINES[0], "own_contribution": Decimal("0")}],
@@ -201,18 +204,18 @@ def test_the_maximum_per_bid_is_enforced(cast, bid):
 def test_eligibility(cast, call):
     with time_machine.travel(BEFORE, tick=False):
         with pytest.raises(NotEligible):  # not verified yet
-            bids.start_bid(call, cast.organization, by=cast.ngo_member)
+            start_bid(call, cast.organization, by=cast.ngo_member)
         set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
         cast.organization.refresh_from_db()
         cast.organization.legal_form = "entrepreneur"
         with pytest.raises(NotEligible):
-            bids.start_bid(call, cast.organization, by=cast.ngo_member)
+            start_bid(call, cast.organization, by=cast.ngo_member)
 
 
 @pytest.mark.django_db
 def test_one_bid_per_organization_and_call(cast, bid):
     with time_machine.travel(BEFORE, tick=False):
-        again = bids.start_bid(bid.competition, cast.organization, by=cast.ngo_member)
+        again = start_bid(bid.competition, cast.organization, by=cast.ngo_member)
     assert again.pk == bid.pk
     assert Bid.objects.count() == 1
 
@@ -262,7 +265,7 @@ def test_the_receipt_pdf_carries_the_hash_of_the_stored_content(
     assert doc.status == "ready"
     assert doc.language == cast.ngo_member.language == "ky"
     text = pdf_text(doc.file.read()).replace("\n", "")
-    assert bids.content_hash(submission.content) == submission.content_sha256
+    assert content_hash(submission.content) == submission.content_sha256
     assert submission.content_sha256 in text
     assert submission.receipt_number in text
     # The organisation's editors get the receipt number by e-mail, in their language.
@@ -276,7 +279,7 @@ def test_withdrawing_tells_the_editors(cast, bid):
 
     with time_machine.travel(BEFORE, tick=False):
         submit(bid, cast.ngo_member)
-        bids.withdraw_bid(bid, by=cast.ngo_member)
+        withdraw_bid(bid, by=cast.ngo_member)
     notice = Notification.objects.get(user=cast.ngo_member, event="bid_withdrawn")
     assert notice.url == f"/bids/{bid.pk}/"
 
@@ -286,16 +289,16 @@ def test_a_draft_is_reminded_once_48_hours_before_the_deadline(cast, bid):
     from notifications.models import Notification
 
     reminders = Notification.objects.filter(event="bid_deadline_reminder")
-    assert bids.remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=49)) == 0
-    assert bids.remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=47)) == 1
-    assert bids.remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=1)) == 0
+    assert remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=49)) == 0
+    assert remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=47)) == 1
+    assert remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=1)) == 0
     assert list(reminders.values_list("user__email", flat=True)) == [cast.ngo_member.email]
     # After the deadline, or once submitted, nobody is reminded.
-    assert bids.remind_unsubmitted(now=DEADLINE + datetime.timedelta(seconds=1)) == 0
+    assert remind_unsubmitted(now=DEADLINE + datetime.timedelta(seconds=1)) == 0
 
 
 @pytest.mark.django_db
 def test_a_submitted_bid_gets_no_reminder(cast, bid):
     with time_machine.travel(BEFORE, tick=False):
         submit(bid, cast.ngo_member)
-    assert bids.remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=2)) == 0
+    assert remind_unsubmitted(now=DEADLINE - datetime.timedelta(hours=2)) == 0

@@ -11,8 +11,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test import Client
 
-from applications import bids
 from applications.models import BidSubmission, BudgetLine
+from applications.services.submission import submit_bid
 from tests.applications.conftest import BEFORE
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_t32_posts_without_a_valid_csrf_token_are_refused(cast, bid):
 
 @time_machine.travel(BEFORE, tick=False)
 def test_t49_a_second_active_submission_is_refused_by_the_database(cast, bid):
-    first = bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+    first = submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     with pytest.raises(IntegrityError), transaction.atomic():
         BidSubmission.objects.create(
             bid=bid,

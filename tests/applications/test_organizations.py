@@ -104,7 +104,7 @@ def test_editing_outsider_404_weak_403(cast, client_for):
 
 
 def test_changing_the_inn_withdraws_verification(cast, client_for):
-    from applications.services import set_verification
+    from applications.services.organizations import set_verification
 
     set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
     url = f"/organizations/{cast.organization.pk}/edit/"
@@ -202,7 +202,7 @@ def test_officers_of_the_municipality_verify(cast, client_for):
 
 
 def test_the_charter_downloads_only_for_those_who_may_see_it(cast, client_for):
-    from applications.services import update_organization
+    from applications.services.organizations import update_organization
 
     update_organization(
         cast.organization,

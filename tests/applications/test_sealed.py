@@ -10,8 +10,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from applications import bids
 from applications.models import Bid, BidSubmission, SealBreak
+from applications.services import submission
+from applications.services.drafting import save_bid
+from applications.services.submission import submit_bid
 from audit.models import AuditEvent
 from notifications.models import Notification
 from tests.applications.conftest import BEFORE, DEADLINE
@@ -24,7 +26,7 @@ REASON = "Постановление суда № 12-345 от 20.12.2026 об и
 @pytest.fixture
 def submitted(cast, bid):
     with time_machine.travel(BEFORE, tick=False):
-        return bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+        return submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
 
 
 def workspace_url(call, tail="bids/"):
@@ -150,7 +152,7 @@ def test_there_is_no_seal_to_break_after_the_deadline(cast, client_for, submitte
 def test_t45_a_fault_mid_submit_leaves_the_draft_and_the_retry_works_once(
     cast, client_for, bid, monkeypatch
 ):
-    real_record = bids.record
+    real_record = submission.record
 
     def failing_record(action, *args, **kwargs):
         if action == "bid.submitted":
@@ -159,7 +161,7 @@ def test_t45_a_fault_mid_submit_leaves_the_draft_and_the_retry_works_once(
 
     client = client_for(cast.ngo_member)
     url = f"/bids/{bid.pk}/submit/"
-    monkeypatch.setattr(bids, "record", failing_record)
+    monkeypatch.setattr(submission, "record", failing_record)
     response = client.post(url, {"idempotency_key": "tab-1"})
     assert response.status_code == 503
     assert (
@@ -168,7 +170,7 @@ def test_t45_a_fault_mid_submit_leaves_the_draft_and_the_retry_works_once(
     )
     assert not BidSubmission.objects.exists()
     assert Bid.objects.get(pk=bid.pk).status == Bid.Status.DRAFT
-    monkeypatch.setattr(bids, "record", real_record)
+    monkeypatch.setattr(submission, "record", real_record)
     first = client.post(url, {"idempotency_key": "tab-1"})
     again = client.post(url, {"idempotency_key": "tab-1"})
     assert first.status_code == again.status_code == 302
@@ -187,13 +189,13 @@ def test_t38_hostile_titles_are_text_on_the_page_and_in_the_export(cast, client_
     formula = '=HYPERLINK("http://x","y")'
     script = "<img src=x onerror=alert(1)>"
     with time_machine.travel(BEFORE, tick=False):
-        bids.save_bid(
+        save_bid(
             bid,
             data={"title": formula, "summary": script},
             expected_version=bid.version,
             by=cast.ngo_member,
         )
-        bids.submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
+        submit_bid(bid, idempotency_key="k", by=cast.ngo_member)
     with time_machine.travel(AFTER, tick=False):
         client = client_for(cast.officer_a)
         html = client.get(f"/bids/{bid.pk}/").content.decode()

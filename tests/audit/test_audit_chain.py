@@ -7,7 +7,8 @@ from django.db import DatabaseError, connection, transaction
 
 from audit.exceptions import AuditLogImmutable
 from audit.models import GENESIS_HASH, AuditEvent
-from audit.services import Actor, record, verify_chain
+from audit.services import record, verify_chain
+from municipal_order.lib.actors import Actor
 
 pytestmark = pytest.mark.django_db
 

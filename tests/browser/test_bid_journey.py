@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from applications.models import Bid
-from applications.services import set_verification
+from applications.services.organizations import set_verification
 from tests.browser.conftest import PHONE
 from tests.competitions.conftest import make_call
 from tests.files import pdf_bytes
@@ -92,7 +92,7 @@ def test_t43_continuous_typing_is_saved_at_least_every_20_seconds(browser, live_
     """Someone types without pausing, then the browser dies: at most ~20 s are lost."""
     import time
 
-    from applications.bids import start_bid
+    from applications.services.drafting import start_bid
 
     call = make_call(cast, status="published")
     set_verification(cast.organization, verified=True, note="", by=cast.officer_a)

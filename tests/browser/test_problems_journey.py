@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from competitions.models import PriorityProblem, Sphere
-from competitions.territories import import_territories
+from competitions.services.territories import import_territories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

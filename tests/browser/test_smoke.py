@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from competitions.territories import import_territories
+from competitions.services.territories import import_territories
 from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)

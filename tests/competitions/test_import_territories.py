@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from audit.models import AuditEvent
 from competitions.models import District, Municipality, Region
-from competitions.territories import (
+from competitions.services.territories import (
     COLUMNS,
     DEFAULT_PATH,
     TerritoryImportError,

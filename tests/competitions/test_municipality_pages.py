@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from competitions.models import Municipality, Region
-from competitions.territories import import_territories
+from competitions.services.territories import import_territories
 
 pytestmark = pytest.mark.django_db
 

@@ -43,7 +43,7 @@ def draft(cast):
 
 @pytest.fixture
 def published(draft):
-    from competitions.problems import publish_problem
+    from competitions.services.problems import publish_problem
 
     return publish_problem(draft, by=draft.municipality.staff.first().user)
 
@@ -210,7 +210,7 @@ def test_drafts_cannot_be_supported(cast, client_for, draft):
 
 
 def test_archived_problems_collect_no_support(cast, client_for, published):
-    from competitions.problems import archive_problem
+    from competitions.services.problems import archive_problem
 
     archive_problem(published, by=cast.officer_a)
     client_for(cast.ngo_member).post(f"/problems/{published.pk}/support/")

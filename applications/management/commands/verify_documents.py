@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.integrity import verify_bid_documents
 from applications.models import BidDocument
+from applications.services.integrity import verify_bid_documents
 
 
 class Command(BaseCommand):

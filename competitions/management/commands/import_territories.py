@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from competitions.territories import DEFAULT_PATH, TerritoryImportError, import_territories
+from competitions.services.territories import DEFAULT_PATH, TerritoryImportError, import_territories
 
 
 class _DryRun(Exception):

@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import confirm_email, register_user
-from applications import bids
 from applications.models import Organization
-from applications.services import register_organization, set_verification
-from audit.services import Actor, record
-from competitions.calls import COMMON_CRITERIA, publish_call, save_draft
+from applications.services.drafting import save_bid, start_bid
+from applications.services.files import add_document
+from applications.services.organizations import register_organization, set_verification
+from applications.services.submission import submit_bid
+from audit.services import record
 from competitions.models import (
     LegalForm,
     MinistryStaff,
@@ -32,13 +33,11 @@ from competitions.models import (
     Sphere,
     TargetGroup,
 )
-from competitions.problems import (
-    create_problem,
-    create_programme,
-    publish_problem,
-    support_problem,
-)
-from competitions.services import add_municipal_staff
+from competitions.services.calls import COMMON_CRITERIA, publish_call, save_draft
+from competitions.services.problems import create_problem, publish_problem, support_problem
+from competitions.services.programmes import create_programme
+from competitions.services.team import add_municipal_staff
+from municipal_order.lib.actors import Actor
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -528,9 +527,9 @@ class Command(BaseCommand):
             if call.bids.filter(organization=organization).exists():
                 continue
             editor = organization.members.select_related("user").first().user
-            bid = bids.start_bid(call, organization, by=editor)
+            bid = start_bid(call, organization, by=editor)
             complete = submit or inn != DEMO_BIDS[-1][0]
-            bid = bids.save_bid(
+            bid = save_bid(
                 bid,
                 data={
                     "problem": call.problems.first(),
@@ -557,9 +556,9 @@ class Command(BaseCommand):
             for requirement in documents:
                 upload = ContentFile(_demo_pdf(requirement, organization.name_ru), "demo.pdf")
                 upload.name = f"{requirement[:40]}.pdf"
-                bids.add_document(bid, upload=upload, requirement=requirement, by=editor)
+                add_document(bid, upload=upload, requirement=requirement, by=editor)
             if submit:
-                bids.submit_bid(bid, idempotency_key=f"seed-demo-{inn}", by=editor)
+                submit_bid(bid, idempotency_key=f"seed-demo-{inn}", by=editor)
 
     @staticmethod
     def _demo_activities(call) -> list[dict]:

@@ -15,6 +15,7 @@ from accounts.models import normalize_email
 from applications.exceptions import ApplicationsError
 from applications.models import Invitation, Organization, OrganizationMember
 from audit.services import record, snapshot
+from municipal_order.lib.actors import acting_user
 from municipal_order.lib.tasks import enqueue
 from municipal_order.lib.uploads import check_upload
 
@@ -122,7 +123,7 @@ def invite_member(organization: Organization, *, email: str, role: str, by: Any)
         email=email,
         role=role,
         token=secrets.token_urlsafe(32),
-        invited_by=getattr(by, "user", by),
+        invited_by=acting_user(by),
         expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
     )
     record("organization.member_invited", organization, by=by, after={"email": email, "role": role})
@@ -197,7 +198,7 @@ def set_verification(
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     before = {"verified": organization.is_verified, "note": organization.verification_note}
     organization.verified_at = timezone.now() if verified else None
-    organization.verified_by = getattr(by, "user", by) if verified else None
+    organization.verified_by = acting_user(by) if verified else None
     organization.verification_note = note
     organization.save(update_fields=["verified_at", "verified_by", "verification_note"])
     record(

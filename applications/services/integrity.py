@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.models import BidDocument
-from audit.services import Actor, record
+from audit.services import record
+from municipal_order.lib.actors import Actor
 
 logger = logging.getLogger("portal.security")
 CHECKER = Actor.system("verify_documents")

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
-from competitions import services
 from competitions.exceptions import CompetitionsError
 from competitions.forms import AddStaffForm
 from competitions.models import MunicipalStaff
@@ -20,6 +19,7 @@ from competitions.permissions import (
     municipalities_for,
     staff_membership,
 )
+from competitions.services.team import add_municipal_staff, remove_municipal_staff
 from documents.models import GeneratedDocument
 
 
@@ -68,7 +68,7 @@ def add_staff(request: HttpRequest, code: str) -> HttpResponse:
     form = AddStaffForm(request.POST)
     if form.is_valid():
         try:
-            services.add_municipal_staff(
+            add_municipal_staff(
                 municipality,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -90,7 +90,7 @@ def add_staff(request: HttpRequest, code: str) -> HttpResponse:
 def remove_staff(request: HttpRequest, code: str, staff_id: int) -> HttpResponse:
     staff = get_staff_for_user(request, code, staff_id)
     try:
-        services.remove_municipal_staff(staff, by=request)
+        remove_municipal_staff(staff, by=request)
     except CompetitionsError as exc:
         messages.error(request, str(exc))
     else:

@@ -26,10 +26,11 @@ from typing import Any
 
 from django.db import transaction
 
-from audit.services import Actor, record
+from audit.services import record
 from competitions.models import District, Municipality, Region
+from municipal_order.lib.actors import Actor
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "territories.csv"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "territories.csv"
 COLUMNS = [
     "type",
     "code",

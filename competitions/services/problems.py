@@ -1,4 +1,4 @@
-"""Services for priority problems and social-order programmes.
+"""Priority problems: drafting, publishing, archiving, support and comments.
 
 Atomic, locked, audited; notifications after commit.
 """
@@ -20,9 +20,8 @@ from competitions.models import (
     PriorityProblem,
     ProblemComment,
     ProblemSupport,
-    Programme,
-    ProgrammeYear,
 )
+from municipal_order.lib.actors import acting_user
 from municipal_order.lib.uploads import check_upload
 
 PROBLEM_FIELDS = [
@@ -64,7 +63,7 @@ def create_problem(
     minutes: UploadedFile | None,
     by: Any,
 ) -> PriorityProblem:
-    problem = PriorityProblem(municipality=municipality, created_by=getattr(by, "user", by))
+    problem = PriorityProblem(municipality=municipality, created_by=acting_user(by))
     for field in PROBLEM_FIELDS:
         setattr(problem, field, data.get(field))
     _attach_minutes(problem, minutes)
@@ -146,7 +145,7 @@ def hide_comment(comment: ProblemComment, *, reason: str, by: Any) -> ProblemCom
     comment = ProblemComment.objects.select_for_update().get(pk=comment.pk)
     if comment.hidden_at is None:
         comment.hidden_at = timezone.now()
-        comment.hidden_by = getattr(by, "user", by)
+        comment.hidden_by = acting_user(by)
         comment.hidden_reason = reason
         comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         record(
@@ -157,29 +156,3 @@ def hide_comment(comment: ProblemComment, *, reason: str, by: Any) -> ProblemCom
             after={"reason": reason},
         )
     return comment
-
-
-@transaction.atomic
-def create_programme(
-    municipality: Municipality,
-    *,
-    data: dict[str, Any],
-    budget: dict[int, Any],
-    problems: Any,
-    by: Any,
-) -> Programme:
-    programme = Programme.objects.create(municipality=municipality, **data)
-    for year, amount in sorted(budget.items()):
-        ProgrammeYear.objects.create(programme=programme, year=year, amount=amount)
-    programme.problems.set(problems)
-    record(
-        "programme.created",
-        programme,
-        by=by,
-        after={
-            **snapshot(programme, ["title", "start_year", "end_year", "kenesh_decision_number"]),
-            "kenesh_decision_date": programme.kenesh_decision_date,
-            "budget": {str(y): a for y, a in sorted(budget.items())},
-        },
-    )
-    return programme

@@ -18,7 +18,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import bids as services
+from applications.budget import totals
 from applications.exceptions import (
     AlreadySubmitted,
     ApplicationsError,
@@ -36,6 +36,15 @@ from applications.forms import (
 )
 from applications.models import Bid, BidSubmission
 from applications.permissions import get_bid_document_for_user, get_bid_for_user
+from applications.services.drafting import (
+    collection_rows,
+    save_bid,
+    start_bid,
+    step_version,
+)
+from applications.services.files import add_document, remove_document
+from applications.services.submission import discard_draft, reconfirm_bid, submit_bid, withdraw_bid
+from applications.steps import STEP_KEYS, STEPS, missing_by_step
 from competitions.models import Competition
 from competitions.permissions import get_public_call
 from documents.models import GeneratedDocument
@@ -43,7 +52,7 @@ from municipal_order.lib.downloads import private_file_response
 
 logger = logging.getLogger(__name__)
 
-STEPS = {step.key: step for step in services.STEPS}
+STEP_BY_KEY = {step.key: step for step in STEPS}
 DEADLINE_WARNING = datetime.timedelta(hours=24)
 # Steps with a repeating part: step → (related name, formset class, form prefix).
 STEP_PARTS = {
@@ -62,11 +71,11 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose the organisation you apply for."))
         return redirect("competitions:call_detail", pk=call.pk)
     try:
-        bid = services.start_bid(call, form.cleaned_data["organization"], by=request)
+        bid = start_bid(call, form.cleaned_data["organization"], by=request)
     except ApplicationsError as exc:
         messages.error(request, str(exc))
         return redirect("competitions:call_detail", pk=call.pk)
-    return redirect("applications:bid_step", pk=bid.pk, step=services.STEP_KEYS[0])
+    return redirect("applications:bid_step", pk=bid.pk, step=STEP_KEYS[0])
 
 
 def _editable(bid: Bid, phase: str) -> bool:
@@ -84,10 +93,10 @@ def _context(request: HttpRequest, bid: Bid, **extra) -> dict:
     prefetch_related_objects([bid], "budget_lines", "activities")
     is_draft = bid.status == Bid.Status.DRAFT
     phase = bid.competition.phase()
-    missing = services.missing_by_step(bid) if is_draft else {}
+    missing = missing_by_step(bid) if is_draft else {}
     steps = [
         {"key": s.key, "title": s.title, "number": n, "missing": missing.get(s.key, [])}
-        for n, s in enumerate(services.STEPS, start=1)
+        for n, s in enumerate(STEPS, start=1)
     ]
     flat = [item for items in missing.values() for item in items]
     return {
@@ -96,7 +105,7 @@ def _context(request: HttpRequest, bid: Bid, **extra) -> dict:
         "steps": steps,
         "done_count": sum(1 for s in steps if not s["missing"]),
         "missing": flat,
-        "sums": services.totals(bid.budget_lines.all()),
+        "sums": totals(bid.budget_lines.all()),
         "submissions": bid.submissions.all(),
         "editable": _editable(bid, phase),
         "can_write": _can_write(bid),
@@ -130,15 +139,15 @@ def _step_forms(bid: Bid, step: str, data=None) -> tuple[BidForm, object | None]
         data,
         instance=bid,
         call=bid.competition,
-        fields=STEPS[step].fields,
-        version=services.step_version(bid, step),
+        fields=STEP_BY_KEY[step].fields,
+        version=step_version(bid, step),
     )
     if step not in STEP_PARTS:
         return form, None
     related, formset_class, prefix = STEP_PARTS[step]
     if data is not None:
         return form, formset_class(data, prefix=prefix)
-    initial = services.collection_rows(bid, related)
+    initial = collection_rows(bid, related)
     return form, formset_class(initial=initial, prefix=prefix)
 
 
@@ -152,7 +161,7 @@ def _document_groups(bid: Bid) -> list[tuple[str, list]]:
 
 
 def _render_step(request, bid, step, form, formset, status=200, **extra) -> HttpResponse:
-    context = _context(request, bid, step=STEPS[step], form=form, formset=formset, **extra)
+    context = _context(request, bid, step=STEP_BY_KEY[step], form=form, formset=formset, **extra)
     if step == "documents":
         groups = _document_groups(bid)
         # The form offers the first required document still missing.
@@ -162,7 +171,7 @@ def _render_step(request, bid, step, form, formset, status=200, **extra) -> Http
             DocumentForm(call=bid.competition, initial={"requirement": first_missing}),
         )
         context["document_groups"] = groups
-    keys = services.STEP_KEYS
+    keys = STEP_KEYS
     index = keys.index(step)
     context["current"] = index + 1
     context["previous_step"] = keys[index - 1] if index else None
@@ -174,7 +183,7 @@ def _render_step(request, bid, step, form, formset, status=200, **extra) -> Http
 @require_http_methods(["GET", "POST"])
 def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
     """One step of the bid form. With `X-Autosave: 1` a POST answers in JSON for the script."""
-    if step not in STEPS:
+    if step not in STEP_BY_KEY:
         raise Http404
     if request.method == "POST" and step == "documents":
         return HttpResponseNotAllowed(["GET"])  # files go to the upload view
@@ -200,7 +209,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
         return _render_step(request, bid, step, form, formset, status=400)
     parts = {STEP_PARTS[step][0]: formset.rows()} if formset is not None else {}
     try:
-        bid = services.save_bid(
+        bid = save_bid(
             bid,
             data={k: v for k, v in form.cleaned_data.items() if k != "version"},
             expected_version=form.cleaned_data["version"],
@@ -224,7 +233,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
         return JsonResponse(
             {
                 "saved": True,
-                "version": services.step_version(bid, step),
+                "version": step_version(bid, step),
                 "message": _("Saved at %(time)s") % {"time": saved_at},
             }
         )
@@ -232,7 +241,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
     target = request.POST.get("go")
     if target == "preview":
         return redirect("applications:bid_detail", pk=bid.pk)
-    if target not in STEPS:
+    if target not in STEP_BY_KEY:
         target = step
     return redirect("applications:bid_step", pk=bid.pk, step=target)
 
@@ -245,7 +254,7 @@ def document_upload(request: HttpRequest, pk) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES, call=bid.competition)
     if form.is_valid():
         try:
-            document = services.add_document(
+            document = add_document(
                 bid,
                 upload=form.cleaned_data["file"],
                 requirement=form.cleaned_data["requirement"],
@@ -273,7 +282,7 @@ def document_upload(request: HttpRequest, pk) -> HttpResponse:
 def document_remove(request: HttpRequest, pk, document_id) -> HttpResponse:
     document = get_bid_document_for_user(request, pk, document_id, write=True)
     try:
-        services.remove_document(document, by=request)
+        remove_document(document, by=request)
     except ApplicationsError as exc:
         messages.error(request, str(exc))
     else:
@@ -294,7 +303,7 @@ def bid_submit(request: HttpRequest, pk) -> HttpResponse:
     bid = get_bid_for_user(request, pk, write=True)
     key = request.POST.get("idempotency_key", "")[:64] or uuid.uuid4().hex
     try:
-        submission = services.submit_bid(bid, idempotency_key=key, by=request)
+        submission = submit_bid(bid, idempotency_key=key, by=request)
     except BidIncomplete as exc:
         for item in exc.missing:
             messages.error(request, item)
@@ -334,7 +343,7 @@ def _not_submitted(request, bid, reason: str, *, status: int, retry: bool = Fals
 def bid_withdraw(request: HttpRequest, pk) -> HttpResponse:
     bid = get_bid_for_user(request, pk, write=True)
     try:
-        services.withdraw_bid(bid, by=request)
+        withdraw_bid(bid, by=request)
     except ApplicationsError as exc:
         messages.error(request, str(exc))
     else:
@@ -350,7 +359,7 @@ def bid_withdraw(request: HttpRequest, pk) -> HttpResponse:
 def bid_discard(request: HttpRequest, pk) -> HttpResponse:
     bid = get_bid_for_user(request, pk, write=True)
     try:
-        services.discard_draft(bid, by=request)
+        discard_draft(bid, by=request)
     except ApplicationsError as exc:
         messages.error(request, str(exc))
         return redirect("applications:bid_detail", pk=bid.pk)
@@ -363,7 +372,7 @@ def bid_discard(request: HttpRequest, pk) -> HttpResponse:
 def bid_reconfirm(request: HttpRequest, pk) -> HttpResponse:
     bid = get_bid_for_user(request, pk, write=True)
     try:
-        services.reconfirm_bid(bid, by=request)
+        reconfirm_bid(bid, by=request)
     except BidIncomplete as exc:
         for item in exc.missing:
             messages.error(request, item)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AuditEvent
-from competitions import calls as services
 from competitions.exceptions import CallNotReady, CompetitionsError
 from competitions.forms import (
     AmendCallForm,
@@ -29,6 +28,16 @@ from competitions.permissions import (
     get_municipality_for_user,
     get_public_call,
     staff_membership,
+)
+from competitions.services.calls import (
+    COMMON_CRITERIA,
+    amend_call,
+    answer_question,
+    ask_question,
+    cancel_call,
+    publication_problems,
+    publish_call,
+    save_draft,
 )
 from documents.models import GeneratedDocument
 
@@ -120,7 +129,7 @@ def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
-            services.ask_question(call, user=request.user, text=form.cleaned_data["text"])
+            ask_question(call, user=request.user, text=form.cleaned_data["text"])
         except CompetitionsError as exc:
             messages.error(request, str(exc))
         else:
@@ -165,7 +174,7 @@ def _call_form_response(request, municipality, call, form, criteria, commission,
             "history": AuditEvent.objects.for_object(call).select_related("actor")[:30]
             if call
             else [],
-            "not_ready": services.publication_problems(call) if call else [],
+            "not_ready": publication_problems(call) if call else [],
         },
         status=status,
     )
@@ -178,7 +187,7 @@ def _save_call(request: HttpRequest, municipality, call: Competition | None) -> 
         commission = CommissionFormSet(request.POST, prefix="commission")
         if form.is_valid() and criteria.is_valid() and commission.is_valid():
             try:
-                saved = services.save_draft(
+                saved = save_draft(
                     municipality,
                     call=call,
                     data=form.cleaned_data,
@@ -197,9 +206,7 @@ def _save_call(request: HttpRequest, municipality, call: Competition | None) -> 
         )
     form = CallForm(instance=call, municipality=municipality)
     if call is None:
-        initial = [
-            {"title": str(t), "weight": w, "max_score": 10} for t, w in services.COMMON_CRITERIA
-        ]
+        initial = [{"title": str(t), "weight": w, "max_score": 10} for t, w in COMMON_CRITERIA]
         members: list[dict] = []
     else:
         initial = list(call.criteria.values("title", "guidance", "weight", "max_score"))
@@ -263,7 +270,7 @@ def call_publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     call = get_call_for_user(request, code, pk, write=True)
     if request.method == "POST":
         try:
-            services.publish_call(call, by=request)
+            publish_call(call, by=request)
         except CallNotReady as exc:
             for problem in exc.problems:
                 messages.error(request, problem)
@@ -279,7 +286,7 @@ def call_publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         {
             "call": call,
             "municipality": call.municipality,
-            "not_ready": services.publication_problems(call),
+            "not_ready": publication_problems(call),
         },
     )
 
@@ -291,7 +298,7 @@ def call_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = CancelCallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_call(call, reason=form.cleaned_data["reason"], by=request)
+            cancel_call(call, reason=form.cleaned_data["reason"], by=request)
         except CompetitionsError as exc:
             messages.error(request, str(exc))
         else:
@@ -318,7 +325,7 @@ def call_amend(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.amend_call(
+            amend_call(
                 call,
                 reason=data["reason"],
                 changes={k: data[k] for k in ("total_budget", "max_per_bid", "closes_at")},
@@ -344,7 +351,7 @@ def question_answer(request: HttpRequest, code: str, pk: int, question_id: int) 
     question = get_object_or_404(Question, pk=question_id, competition=call)
     form = AnswerForm(request.POST)
     if form.is_valid():
-        services.answer_question(question, text=form.cleaned_data["answer"], by=request)
+        answer_question(question, text=form.cleaned_data["answer"], by=request)
         messages.success(request, _("The answer is published."))
     else:
         messages.error(request, _("Write the answer first."))

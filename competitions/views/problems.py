@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AuditEvent
-from competitions import problems as services
 from competitions.exceptions import CompetitionsError
 from competitions.forms import (
     CommentForm,
@@ -28,6 +27,16 @@ from competitions.permissions import (
     get_public_problem,
     staff_membership,
 )
+from competitions.services.problems import (
+    add_comment,
+    archive_problem,
+    create_problem,
+    hide_comment,
+    publish_problem,
+    support_problem,
+    update_problem,
+)
+from competitions.services.programmes import create_programme
 
 # --- public -------------------------------------------------------------------------
 
@@ -89,7 +98,7 @@ def _detail_context(request: HttpRequest, problem: PriorityProblem, **extra) -> 
 def problem_support(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_public_problem(pk)
     try:
-        counted = services.support_problem(problem, user=request.user)
+        counted = support_problem(problem, user=request.user)
     except CompetitionsError as exc:
         messages.error(request, str(exc))
     else:
@@ -106,7 +115,7 @@ def problem_comment(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_public_problem(pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.add_comment(problem, user=request.user, text=form.cleaned_data["text"])
+        add_comment(problem, user=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("Your comment is published."))
         return redirect("competitions:problem_detail", pk=problem.pk)
     context = _detail_context(request, problem, comment_form=form)
@@ -143,7 +152,7 @@ def problem_new(request: HttpRequest, code: str) -> HttpResponse:
     form = ProblemForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            problem = services.create_problem(
+            problem = create_problem(
                 municipality,
                 data=form.cleaned_data,
                 target_groups=form.cleaned_data["target_groups"],
@@ -170,7 +179,7 @@ def problem_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = ProblemForm(request.POST or None, request.FILES or None, instance=problem)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_problem(
+            update_problem(
                 problem,
                 data=form.cleaned_data,
                 target_groups=form.cleaned_data["target_groups"],
@@ -216,7 +225,7 @@ def problem_publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         request,
         code,
         pk,
-        service=services.publish_problem,
+        service=publish_problem,
         template="competitions/problem_publish.html",
         done=_("The problem is published. Residents can now see and support it."),
     )
@@ -229,7 +238,7 @@ def problem_archive(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         request,
         code,
         pk,
-        service=services.archive_problem,
+        service=archive_problem,
         template="competitions/problem_archive.html",
         done=_("The problem is archived."),
     )
@@ -242,7 +251,7 @@ def comment_hide(request: HttpRequest, code: str, pk: int, comment_id: int) -> H
     comment = get_object_or_404(ProblemComment, pk=comment_id, problem=problem)
     form = HideCommentForm(request.POST)
     if form.is_valid():
-        services.hide_comment(comment, reason=form.cleaned_data["reason"], by=request)
+        hide_comment(comment, reason=form.cleaned_data["reason"], by=request)
         messages.success(request, _("The comment is hidden."))
     else:
         messages.error(request, _("Give a reason for hiding the comment."))
@@ -259,7 +268,7 @@ def programme_new(request: HttpRequest, code: str) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"budget", "problems"}}
-        programme = services.create_programme(
+        programme = create_programme(
             municipality,
             data=data,
             budget=form.cleaned_data["budget"],

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.services import Actor, record, snapshot
+from applications.selectors import applicants_of
+from audit.services import record, snapshot
 from competitions.exceptions import CallNotReady, CompetitionsError
 from competitions.models import (
     Amendment,
@@ -25,6 +26,7 @@ from competitions.models import (
     PriorityProblem,
     Question,
 )
+from municipal_order.lib.actors import Actor, acting_user
 
 CALL_FIELDS = [
     "programme",
@@ -105,7 +107,7 @@ def save_draft(
             raise CompetitionsError(_("An announced call changes only through a public amendment."))
         before = _call_snapshot(call)
     else:
-        call = Competition(municipality=municipality, created_by=getattr(by, "user", by))
+        call = Competition(municipality=municipality, created_by=acting_user(by))
         before = None
     for field in CALL_FIELDS:
         if field in data:
@@ -254,7 +256,7 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
         reconfirm_requested_at=timezone.now(), reconfirmed_at=None
     )
     amendment = Amendment.objects.create(
-        competition=call, created_by=getattr(by, "user", by), reason=reason, changes=diff
+        competition=call, created_by=acting_user(by), reason=reason, changes=diff
     )
     record(
         "call.amended",
@@ -275,19 +277,6 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
     return amendment
 
 
-def applicants_of(call: Competition) -> list[Any]:
-    """Administrators and editors of organisations that started a bid to the call."""
-    from accounts.models import User
-
-    return list(
-        User.objects.filter(
-            organization_roles__organization__bids__competition=call,
-            organization_roles__role__in=["admin", "editor"],
-            is_active=True,
-        ).distinct()
-    )
-
-
 @transaction.atomic
 def ask_question(call: Competition, *, user: Any, text: str) -> Question:
     if not call.before_deadline():
@@ -303,7 +292,7 @@ def answer_question(question: Question, *, text: str, by: Any) -> Question:
     before = {"answer": question.answer}
     question.answer = text.strip()
     question.answered_at = timezone.now()
-    question.answered_by = getattr(by, "user", by)
+    question.answered_by = acting_user(by)
     question.save(update_fields=["answer", "answered_at", "answered_by"])
     record(
         "call.question_answered",

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications import bids as services
 from applications.exceptions import ApplicationsError
 from applications.forms import SealBreakForm
 from applications.models import BidSubmission
 from applications.permissions import is_sealed, sealed_message
+from applications.services.seal import break_seal
 from competitions.models import Competition
 from competitions.permissions import get_call_for_user, get_public_call
 from municipal_order.lib.spreadsheet import safe_cell
@@ -107,7 +107,7 @@ def seal_break(request: HttpRequest, pk: int) -> HttpResponse:
     form = SealBreakForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.break_seal(call, reason=form.cleaned_data["reason"], by=request)
+            break_seal(call, reason=form.cleaned_data["reason"], by=request)
         except ApplicationsError as exc:
             form.add_error("reason", str(exc))
         else:

@@ -10,8 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import services
-from applications.bids import STEPS, missing_by_step
 from applications.exceptions import ApplicationsError
 from applications.forms import InviteForm, OrganizationForm, RoleForm, VerificationForm
 from applications.models import Bid, Invitation, Organization, OrganizationMember
@@ -20,6 +18,16 @@ from applications.permissions import (
     get_organization_for_user,
     get_organization_for_viewer,
 )
+from applications.services.organizations import (
+    accept_invitation,
+    change_role,
+    invite_member,
+    register_organization,
+    remove_member,
+    set_verification,
+    update_organization,
+)
+from applications.steps import STEPS, missing_by_step
 from audit.models import AuditEvent
 from competitions.permissions import get_municipality_for_user
 from municipal_order.lib.downloads import private_file_response
@@ -54,7 +62,7 @@ def organization_new(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organization = services.register_organization(
+            organization = register_organization(
                 admin=request.user,
                 by=request,
                 charter=request.FILES.get("charter"),
@@ -117,7 +125,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organization(
+            update_organization(
                 organization,
                 data={k: v for k, v in form.cleaned_data.items() if k != "charter"},
                 charter=request.FILES.get("charter"),
@@ -153,7 +161,7 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            services.invite_member(
+            invite_member(
                 organization,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -180,7 +188,7 @@ def member_role(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            services.change_role(member, role=form.cleaned_data["role"], by=request)
+            change_role(member, role=form.cleaned_data["role"], by=request)
         except ApplicationsError as exc:
             messages.error(request, str(exc))
         else:
@@ -193,7 +201,7 @@ def member_role(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     member = _member(request, pk, member_id)
     try:
-        services.remove_member(member, by=request)
+        remove_member(member, by=request)
     except ApplicationsError as exc:
         messages.error(request, str(exc))
     else:
@@ -209,7 +217,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         try:
-            services.accept_invitation(invite, user=request.user)
+            accept_invitation(invite, user=request.user)
         except ApplicationsError as exc:
             messages.error(request, str(exc))
             return redirect("applications:my_organizations")
@@ -242,7 +250,7 @@ def verify(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk, municipality=municipality)
     form = VerificationForm(request.POST)
     if form.is_valid():
-        services.set_verification(
+        set_verification(
             organization,
             verified=form.cleaned_data["verified"],
             note=form.cleaned_data["note"],

@@ -1,0 +1,303 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from competitions.exceptions import TransitionNotAllowed
+from competitions.models.problems import PriorityProblem, Programme
+from competitions.models.territories import Municipality, Sphere
+
+
+class CompetitionQuerySet(models.QuerySet["Competition"]):
+    def public(self) -> CompetitionQuerySet:
+        return self.exclude(status=Competition.Status.DRAFT)
+
+    def with_counts(self) -> CompetitionQuerySet:
+        """`open_questions` and `bids_received` in the same query (lists of calls)."""
+        return self.annotate(
+            open_questions=models.Count("questions", filter=Q(questions__answer=""), distinct=True),
+            bids_received=models.Count("bids", filter=Q(bids__status="submitted"), distinct=True),
+        )
+
+
+class Competition(models.Model):
+    """A call for socially useful projects, announced inside a programme.
+
+    Whether it accepts bids is derived from the clock (opens_at ≤ now < closes_at),
+    never from a flag a scheduler sets.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("announced")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class FundingSource(models.TextChoices):
+        LOCAL = "local", _("local budget")
+        REPUBLICAN = "republican", _("republican budget")
+        BOTH = "both", _("local and republican budgets")
+
+    class TieBreak(models.TextChoices):
+        COMMISSION_VOTE = "vote", _("vote of the commission, recorded by the chair")
+        COFINANCING = "cofinancing", _("higher co-financing share")
+        EARLIER = "earlier", _("earlier submission")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="competitions",
+        verbose_name=_("municipality"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="competitions",
+        verbose_name=_("programme"),
+    )
+    problems = models.ManyToManyField(
+        PriorityProblem, related_name="competitions", verbose_name=_("priority problems addressed")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    goal = models.TextField(_("goal"))
+    tasks = models.TextField(_("tasks"))
+    target_group = models.TextField(_("target group"))
+    sphere = models.ForeignKey(
+        Sphere, on_delete=models.PROTECT, related_name="competitions", verbose_name=_("sphere")
+    )
+    funding_source = models.CharField(
+        _("funding source"),
+        max_length=16,
+        choices=FundingSource.choices,
+        default=FundingSource.LOCAL,
+    )
+    total_budget = models.DecimalField(_("total budget, KGS"), max_digits=14, decimal_places=2)
+    max_per_bid = models.DecimalField(_("maximum per bid, KGS"), max_digits=14, decimal_places=2)
+    min_cofinancing_pct = models.PositiveSmallIntegerField(_("minimum co-financing, %"), default=0)
+    implementation_start = models.DateField(_("implementation starts"))
+    implementation_end = models.DateField(_("implementation ends"))
+    opens_at = models.DateTimeField(_("bids accepted from"))
+    closes_at = models.DateTimeField(_("deadline for bids"))
+    required_documents = models.TextField(
+        _("required documents"), help_text=_("One document a line."), blank=True
+    )
+    eligible_forms = models.JSONField(_("eligible applicants"), default=list)
+    region_only = models.BooleanField(
+        _("only applicants registered in the municipality's region"), default=False
+    )
+    verified_only = models.BooleanField(_("only verified organisations"), default=True)
+    pass_threshold = models.PositiveSmallIntegerField(_("pass threshold (0–100)"), default=60)
+    appeal_days = models.PositiveSmallIntegerField(_("appeal window, days"), default=5)
+    tie_break = models.CharField(
+        _("tie-break rule"),
+        max_length=16,
+        choices=TieBreak.choices,
+        default=TieBreak.COMMISSION_VOTE,
+    )
+    quorum_pct = models.PositiveSmallIntegerField(_("quorum, in percent of members"), default=67)
+    civil_society_min_pct = models.PositiveSmallIntegerField(
+        _("minimum civil-society share of the commission, %"), default=50
+    )
+    rule_set = models.CharField(
+        _("rules applied"),
+        max_length=255,
+        default="Cabinet Resolution No. 604 of 04.11.2022",
+        help_text=_(
+            "The regulation this call follows; the defaults above are assumptions to check."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("announced"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = CompetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_bid__lte=models.F("total_budget")) & Q(max_per_bid__gt=0),
+                name="call_max_per_bid_within_budget",
+            ),
+            models.CheckConstraint(
+                condition=Q(implementation_end__gte=models.F("implementation_start")),
+                name="call_implementation_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_threshold__lte=100)
+                & Q(min_cofinancing_pct__lte=100)
+                & Q(quorum_pct__lte=100)
+                & Q(civil_society_min_pct__lte=100),
+                name="call_percentages_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    def accepts_bids(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.PUBLISHED and self.opens_at <= now < self.closes_at
+
+    def phase(self, now: datetime.datetime | None = None) -> str:
+        """draft | cancelled | upcoming | accepting | closed: derived, never stored."""
+        now = now or timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return self.status
+        if now < self.opens_at:
+            return "upcoming"
+        return "accepting" if now < self.closes_at else "closed"
+
+    # Announced and not past the deadline: bids are prepared and sealed, questions
+    # are asked, the conditions may still be amended.
+    BEFORE_DEADLINE = frozenset({"upcoming", "accepting"})
+
+    def before_deadline(self, now: datetime.datetime | None = None) -> bool:
+        return self.phase(now) in self.BEFORE_DEADLINE
+
+    @property
+    def required_document_list(self) -> list[str]:
+        return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
+
+    def publish(self, now: datetime.datetime | None = None) -> None:
+        if self.status != self.Status.DRAFT:
+            raise TransitionNotAllowed(_("Only a draft call can be announced."))
+        self.status = self.Status.PUBLISHED
+        self.published_at = now or timezone.now()
+
+    def cancel(self, reason: str, now: datetime.datetime | None = None) -> None:
+        if self.status == self.Status.CANCELLED:
+            raise TransitionNotAllowed(_("The call is already cancelled."))
+        if self.phase(now) == "closed":
+            raise TransitionNotAllowed(_("A call past its deadline cannot be cancelled here."))
+        self.status = self.Status.CANCELLED
+        self.cancelled_at = now or timezone.now()
+        self.cancel_reason = reason
+
+
+class Criterion(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("criterion"), max_length=255)
+    guidance = models.TextField(_("guidance for the commission"), blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight, %"))
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=10)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gt=0) & Q(weight__lte=100) & Q(max_score__gt=0),
+                name="criterion_weight_and_scale_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.weight}%)"
+
+
+class CommissionMember(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("chair")
+        SECRETARY = "secretary", _("secretary")
+        MEMBER = "member", _("member")
+
+    class Affiliation(models.TextChoices):
+        STATE = "state", _("state or municipal body")
+        CIVIL_SOCIETY = "civil_society", _("civil society")
+        EXPERT = "expert", _("independent expert")
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="commission"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commission_seats"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    affiliation = models.CharField(_("affiliation"), max_length=16, choices=Affiliation.choices)
+
+    class Meta:
+        verbose_name = _("commission member")
+        verbose_name_plural = _("commission members")
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "user"], name="one_seat_per_call"),
+            models.UniqueConstraint(
+                fields=["competition"], condition=Q(role="chair"), name="one_chair_per_call"
+            ),
+            models.UniqueConstraint(
+                fields=["competition"], condition=Q(role="secretary"), name="one_secretary_per_call"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Amendment(models.Model):
+    """A public change to an announced call (budget, criteria or deadline)."""
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="amendments"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.created_at:%d.%m.%Y}"
+
+
+class Question(models.Model):
+    """Public Q&A on a call; the asker is never shown."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("question"), max_length=2000)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
