@@ -15,6 +15,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Organization, OrganizationMember
+from competitions.models import Competition
+from municipal_order.lib.clock import deciding_now
 
 security_log = logging.getLogger("portal.security")
 
@@ -79,9 +81,9 @@ def get_organization_for_viewer(request: HttpRequest, pk: int) -> Organization:
     return get_organization_for_user(request, pk)
 
 
-def is_sealed(call) -> bool:
-    """Bids are sealed until the deadline (server clock)."""
-    return call.before_deadline()
+def is_sealed(call: Competition) -> bool:
+    """Bids are sealed until the deadline, on the clock that decides deadlines."""
+    return call.before_deadline(deciding_now())
 
 
 def sealed_message(call) -> str:

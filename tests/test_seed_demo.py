@@ -25,7 +25,7 @@ def test_the_demo_loads_twice_through_the_services(django_capture_on_commit_call
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
     open_call = Competition.objects.get(title__startswith="Дневной реабилитационный")
-    assert open_call.phase() == "accepting"
+    assert open_call.phase == "accepting"
     assert open_call.bids.filter(status=Bid.Status.SUBMITTED).count() == 2
     assert open_call.bids.filter(status=Bid.Status.DRAFT).count() == 1
     assert BidSubmission.objects.count() == 2

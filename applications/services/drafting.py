@@ -27,6 +27,7 @@ from applications.steps import STEP_KEYS
 from audit.services import record
 from competitions.models import Competition
 from municipal_order.lib.actors import acting_user
+from municipal_order.lib.clock import deciding_now
 
 BID_FIELDS = [
     "problem",
@@ -58,8 +59,9 @@ ACTIVITY_FIELDS = ["activity", "starts_on", "ends_on", "responsible", "result"]
 INDICATOR_FIELDS = ["name", "unit", "baseline", "target"]
 
 
-# The bid's repeating parts: related name → (model, fields).
-COLLECTIONS = {
+# The bid's repeating parts: related name → (model, fields). The models share no base
+# that declares `objects`, hence type[Any].
+COLLECTIONS: dict[str, tuple[type[Any], list[str]]] = {
     "budget_lines": (BudgetLine, LINE_FIELDS),
     "activities": (PlanActivity, ACTIVITY_FIELDS),
     "indicators": (Indicator, INDICATOR_FIELDS),
@@ -79,7 +81,7 @@ def eligibility_problems(call: Competition, organization: Organization) -> list[
 
 def start_bid(call: Competition, organization: Organization, *, by: Any) -> Bid:
     """The organisation's bid to the call: created as a draft on first use."""
-    if not call.before_deadline():
+    if not call.before_deadline(deciding_now()):
         raise SubmissionClosed(_("This call does not take bids now."))
     problems = eligibility_problems(call, organization)
     if problems:
@@ -113,7 +115,7 @@ def lock_draft(bid: Bid) -> Bid:
 def refuse_if_frozen(bid: Bid) -> None:
     if bid.status == Bid.Status.SUBMITTED:
         raise ApplicationsError(_("The bid is submitted. Withdraw it to change it."))
-    if not bid.competition.before_deadline():
+    if not bid.competition.before_deadline(deciding_now()):
         raise SubmissionClosed(_("The deadline has passed: the bid can no longer be changed."))
 
 

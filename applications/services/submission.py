@@ -213,7 +213,12 @@ def discard_draft(bid: Bid, *, by: Any) -> None:
         before={"title": bid.title, "call": bid.competition_id, "files": len(names)},
     )
     bid.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 @transaction.atomic

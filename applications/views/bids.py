@@ -45,8 +45,8 @@ from applications.services.drafting import (
 from applications.services.files import add_document, remove_document
 from applications.services.submission import discard_draft, reconfirm_bid, submit_bid, withdraw_bid
 from applications.steps import STEP_KEYS, STEPS, missing_by_step
-from competitions.models import Competition
 from competitions.permissions import get_public_call
+from competitions.phases import Phase
 from documents.models import GeneratedDocument
 from municipal_order.lib.downloads import private_file_response
 
@@ -78,8 +78,8 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:bid_step", pk=bid.pk, step=STEP_KEYS[0])
 
 
-def _editable(bid: Bid, phase: str) -> bool:
-    return bid.status == Bid.Status.DRAFT and phase in Competition.BEFORE_DEADLINE
+def _editable(bid: Bid, phase: Phase) -> bool:
+    return bid.status == Bid.Status.DRAFT and phase.before_deadline
 
 
 def _can_write(bid: Bid) -> bool:
@@ -92,7 +92,7 @@ def _context(request: HttpRequest, bid: Bid, **extra) -> dict:
     # The missing-items check, the totals and the preview all read these: once.
     prefetch_related_objects([bid], "budget_lines", "activities")
     is_draft = bid.status == Bid.Status.DRAFT
-    phase = bid.competition.phase()
+    phase = bid.competition.phase
     missing = missing_by_step(bid) if is_draft else {}
     steps = [
         {"key": s.key, "title": s.title, "number": n, "missing": missing.get(s.key, [])}
@@ -113,7 +113,7 @@ def _context(request: HttpRequest, bid: Bid, **extra) -> dict:
         "idempotency_key": uuid.uuid4().hex,
         "phase": phase,
         # On a slow connection a last-minute upload can cross the deadline (T16).
-        "deadline_near": phase == "accepting"
+        "deadline_near": phase.accepting
         and bid.competition.closes_at - timezone.now() < DEADLINE_WARNING,
         **extra,
     }
@@ -189,7 +189,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])  # files go to the upload view
     bid = get_bid_for_user(request, pk, write=request.method == "POST")
     if request.method == "GET":
-        if not (_editable(bid, bid.competition.phase()) and _can_write(bid)):
+        if not (_editable(bid, bid.competition.phase) and _can_write(bid)):
             return redirect("applications:bid_detail", pk=bid.pk)
         form, formset = _step_forms(bid, step)
         return _render_step(request, bid, step, form, formset)

@@ -48,7 +48,7 @@ def my_organizations(request: HttpRequest) -> HttpResponse:
     for bid in bids:
         missing = missing_by_step(bid) if bid.status == Bid.Status.DRAFT else {}
         done = sum(1 for items in missing.values() if not items)
-        rows.append((bid, bid.competition.phase(), done if missing else None))
+        rows.append((bid, bid.competition.phase, done if missing else None))
     return render(
         request,
         "applications/my_organizations.html",

@@ -11,11 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from competitions.exceptions import TransitionNotAllowed
 from competitions.models.problems import PriorityProblem, Programme
 from competitions.models.territories import Municipality, Sphere
+from competitions.phases import Phase, phase_of, phase_q
 
 
 class CompetitionQuerySet(models.QuerySet["Competition"]):
     def public(self) -> CompetitionQuerySet:
         return self.exclude(status=Competition.Status.DRAFT)
+
+    def in_phase(self, *phases: Phase, now: datetime.datetime | None = None) -> CompetitionQuerySet:
+        """Calls in any of `phases` at `now` (the SQL twin of `Competition.phase_at`)."""
+        return self.filter(phase_q(*phases, now=now or timezone.now()))
 
     def with_counts(self) -> CompetitionQuerySet:
         """`open_questions` and `bids_received` in the same query (lists of calls)."""
@@ -156,25 +161,23 @@ class Competition(models.Model):
     def is_public(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    def phase_at(self, now: datetime.datetime) -> Phase:
+        """The phase at `now` (services pass the deciding clock, `deciding_now()`)."""
+        return phase_of(self.status, self.opens_at, self.closes_at, now)
+
+    @property
+    def phase(self) -> Phase:
+        """The phase now, for pages: named flags such as `call.phase.accepting`.
+
+        Derived from the status and the clock, never stored or set by a scheduler.
+        """
+        return self.phase_at(timezone.now())
+
     def accepts_bids(self, now: datetime.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return self.status == self.Status.PUBLISHED and self.opens_at <= now < self.closes_at
-
-    def phase(self, now: datetime.datetime | None = None) -> str:
-        """draft | cancelled | upcoming | accepting | closed: derived, never stored."""
-        now = now or timezone.now()
-        if self.status != self.Status.PUBLISHED:
-            return self.status
-        if now < self.opens_at:
-            return "upcoming"
-        return "accepting" if now < self.closes_at else "closed"
-
-    # Announced and not past the deadline: bids are prepared and sealed, questions
-    # are asked, the conditions may still be amended.
-    BEFORE_DEADLINE = frozenset({"upcoming", "accepting"})
+        return self.phase_at(now or timezone.now()).accepting
 
     def before_deadline(self, now: datetime.datetime | None = None) -> bool:
-        return self.phase(now) in self.BEFORE_DEADLINE
+        return self.phase_at(now or timezone.now()).before_deadline
 
     @property
     def required_document_list(self) -> list[str]:
@@ -189,7 +192,7 @@ class Competition(models.Model):
     def cancel(self, reason: str, now: datetime.datetime | None = None) -> None:
         if self.status == self.Status.CANCELLED:
             raise TransitionNotAllowed(_("The call is already cancelled."))
-        if self.phase(now) == "closed":
+        if self.phase_at(now or timezone.now()).is_closed:
             raise TransitionNotAllowed(_("A call past its deadline cannot be cancelled here."))
         self.status = self.Status.CANCELLED
         self.cancelled_at = now or timezone.now()

@@ -27,6 +27,7 @@ from competitions.models import (
     Question,
 )
 from municipal_order.lib.actors import Actor, acting_user
+from municipal_order.lib.clock import deciding_now
 
 CALL_FIELDS = [
     "programme",
@@ -225,7 +226,7 @@ BIDDERS_GRACE = datetime.timedelta(days=7)
 def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: Any) -> Amendment:
     """Change budget or deadline of an announced call, as a public amendment."""
     call = Competition.objects.select_for_update().get(pk=call.pk)
-    if not call.before_deadline():
+    if not call.before_deadline(deciding_now()):
         raise CompetitionsError(_("Only an announced call before its deadline can be amended."))
     before = snapshot(call, AMENDABLE)
     for field, value in changes.items():
@@ -279,7 +280,7 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
 
 @transaction.atomic
 def ask_question(call: Competition, *, user: Any, text: str) -> Question:
-    if not call.before_deadline():
+    if not call.before_deadline(deciding_now()):
         raise CompetitionsError(_("Questions are taken until the deadline."))
     question = Question.objects.create(competition=call, asked_by=user, text=text.strip())
     record("call.question_asked", call, by=user, after={"question": question.pk})

@@ -29,6 +29,7 @@ from competitions.permissions import (
     get_public_call,
     staff_membership,
 )
+from competitions.phases import Phase
 from competitions.services.calls import (
     COMMON_CRITERIA,
     amend_call,
@@ -44,24 +45,27 @@ from documents.models import GeneratedDocument
 # --- public -------------------------------------------------------------------------
 
 
+# The tabs of the public list: which phases each shows, and in what order.
+CALL_LIST_TABS = {
+    "open": ((Phase.UPCOMING, Phase.ACCEPTING), "closes_at"),
+    "closed": ((Phase.CLOSED,), "-closes_at"),
+    "cancelled": ((Phase.CANCELLED,), "-cancelled_at"),
+}
+
+
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
+    tab = request.GET.get("phase", "open")
     calls = Competition.objects.public().select_related("municipality__region", "sphere")
-    phase = request.GET.get("phase", "open")
-    if phase == "open":
-        calls = calls.filter(status=Competition.Status.PUBLISHED, closes_at__gt=now)
-        calls = calls.order_by("closes_at")
-    elif phase == "closed":
-        calls = calls.filter(status=Competition.Status.PUBLISHED, closes_at__lte=now)
-        calls = calls.order_by("-closes_at")
-    elif phase == "cancelled":
-        calls = calls.filter(status=Competition.Status.CANCELLED).order_by("-cancelled_at")
+    if tab in CALL_LIST_TABS:
+        phases, order = CALL_LIST_TABS[tab]
+        calls = calls.in_phase(*phases, now=now).order_by(order)
     page = Paginator(calls, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "competitions/call_list.html",
-        {"page": page, "phase": phase, "query": f"phase={phase}", "now": now},
+        {"page": page, "tab": tab, "query": f"phase={tab}", "now": now},
     )
 
 
@@ -69,7 +73,7 @@ def _call_context(request: HttpRequest, call: Competition, **extra) -> dict:
     return {
         "call": call,
         "now": timezone.now(),
-        "phase": call.phase(),
+        "phase": call.phase,
         "criteria": call.criteria.all(),
         "commission": call.commission.select_related("user"),
         "problems": call.problems.all(),
@@ -253,7 +257,7 @@ def call_manage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         {
             "call": call,
             "municipality": call.municipality,
-            "phase": call.phase(),
+            "phase": call.phase,
             "questions": call.questions.all(),
             "amendments": call.amendments.all(),
             "history": AuditEvent.objects.for_object(call).select_related("actor")[:50],

@@ -245,7 +245,7 @@ def test_announce_outsider_404_weak_403(cast, client_for, draft_call):
 
 def test_accepting_bids_is_derived_from_the_clock(cast):
     call = make_call(cast, status="published", opens_in_days=2, closes_in_days=10)
-    assert call.phase() == "upcoming"
+    assert call.phase == "upcoming"
     assert not call.accepts_bids()
     with time_machine.travel(call.opens_at):
         assert call.accepts_bids()
@@ -253,7 +253,7 @@ def test_accepting_bids_is_derived_from_the_clock(cast):
         assert call.accepts_bids()
     with time_machine.travel(call.closes_at):
         assert not call.accepts_bids()
-        assert call.phase() == "closed"
+        assert call.phase == "closed"
 
 
 # --- public pages -----------------------------------------------------------------------
