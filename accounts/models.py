@@ -50,9 +50,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        _("site administrator"),
+        _("administration site access"),
         default=False,
-        help_text=_("May open the administration site."),
+        help_text=_(
+            "May open the administration site. A site administrator also needs superuser status."
+        ),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
@@ -77,6 +79,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)
+
+    @property
+    def is_site_admin(self) -> bool:
+        """The portal's operator (break-glass actions, every municipality): the one
+        definition every check and every page uses."""
+        return self.is_active and self.is_superuser
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -7,4 +7,9 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Organisations and bids")
 
     def ready(self) -> None:
-        from applications import documents  # noqa: F401  (registers document kinds)
+        from applications import (
+            documents,  # noqa: F401  (registers document kinds)
+            hooks,
+        )
+
+        hooks.register()

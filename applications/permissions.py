@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_site_admin
 from applications.models import Organization, OrganizationMember
 from competitions.models import Competition
 from municipal_order.lib.clock import deciding_now
@@ -29,7 +30,7 @@ _MANAGE = {Role.ADMIN}
 def organizations_for(user) -> QuerySet[Organization]:
     if not user.is_authenticated:
         return Organization.objects.none()
-    if user.is_superuser:
+    if is_site_admin(user):
         return Organization.objects.all()
     return Organization.objects.filter(members__user=user)
 
@@ -43,7 +44,7 @@ def get_organization_for_user(
     organization = Organization.objects.filter(pk=pk).first()
     if organization is None:
         raise Http404
-    if user.is_superuser:
+    if is_site_admin(user):
         return organization
     membership = OrganizationMember.objects.filter(user=user, organization=organization).first()
     if membership is None:
@@ -59,7 +60,7 @@ def can_verify(user, organization: Organization) -> bool:
     """Officers of the organisation's municipality and site administrators verify it."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
+    if is_site_admin(user):
         return True
     from competitions.models import MunicipalStaff
 
@@ -121,12 +122,12 @@ def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
         if (
             not write
             and submitted
-            and (staff_membership(user, call.municipality) or user.is_superuser)
+            and (staff_membership(user, call.municipality) or is_site_admin(user))
         ):
             # The call's own officers learn the bid exists (they see the count) but
             # not its content before the deadline; afterwards they may read it. A
             # site administrator reads earlier only after a public, audited seal break.
-            if is_sealed(call) and not (user.is_superuser and call.seal_breaks.exists()):
+            if is_sealed(call) and not (is_site_admin(user) and call.seal_breaks.exists()):
                 raise PermissionDenied(sealed_message(call))
             return bid
         security_log.warning(

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_site_admin
 from competitions.models import MinistryStaff, Municipality, MunicipalStaff, PriorityProblem
 
 
@@ -42,7 +43,7 @@ def municipalities_for(user) -> QuerySet[Municipality]:
     """Municipalities whose workspace the user may open."""
     if not user.is_authenticated:
         return Municipality.objects.none()
-    if user.is_superuser:
+    if is_site_admin(user):
         return Municipality.objects.all()
     ministry = MinistryStaff.objects.filter(user=user)
     if ministry.filter(region__isnull=True).exists():
@@ -62,7 +63,7 @@ def check_municipality_access(
     """
     user = request.user
     membership = staff_membership(user, municipality)
-    if user.is_authenticated and user.is_superuser:
+    if user.is_authenticated and is_site_admin(user):
         return membership
     if membership is None:
         if ministry_sees(user, municipality):

@@ -12,6 +12,8 @@ from functools import cached_property
 
 from django.utils.functional import SimpleLazyObject
 
+from accounts.permissions import is_site_admin
+
 
 @dataclass
 class Roles:
@@ -35,7 +37,7 @@ class Roles:
 
     @property
     def is_site_admin(self) -> bool:
-        return bool(getattr(self.user, "is_staff", False))
+        return is_site_admin(self.user)
 
     @cached_property
     def any(self) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_site_admin
 from applications.exceptions import (
     ApplicationsError,
 )
@@ -14,9 +15,9 @@ from applications.models import (
     SealBreak,
 )
 from applications.permissions import is_sealed
+from applications.selectors import applicants_of
 from audit.services import record
 from competitions.models import Competition
-from competitions.services.calls import applicants_of
 from municipal_order.lib.actors import acting_user
 from notifications.services import notify
 
@@ -31,7 +32,7 @@ def break_seal(call: Competition, *, reason: str, by: Any) -> SealBreak:
     audited and shown on the public call page, and the applicants are told.
     """
     user = acting_user(by)
-    if not user.is_superuser:
+    if not is_site_admin(user):
         raise ApplicationsError(_("Only a site administrator may open sealed bids."))
     call = Competition.objects.select_for_update().get(pk=call.pk)
     if not is_sealed(call):

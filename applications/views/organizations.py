@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import is_site_admin
 from applications.exceptions import ApplicationsError
 from applications.forms import InviteForm, OrganizationForm, RoleForm, VerificationForm
 from applications.models import Bid, Invitation, Organization, OrganizationMember
@@ -91,7 +92,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = OrganizationMember.objects.filter(
         user=request.user, organization=organization
     ).first()
-    is_admin = request.user.is_superuser or (
+    is_admin = is_site_admin(request.user) or (
         membership is not None and membership.role == OrganizationMember.Role.ADMIN
     )
     return render(

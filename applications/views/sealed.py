@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.permissions import is_site_admin
 from applications.exceptions import ApplicationsError
 from applications.forms import SealBreakForm
 from applications.models import BidSubmission
@@ -101,7 +102,7 @@ def call_bids_export(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def seal_break(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_superuser:
+    if not is_site_admin(request.user):
         raise PermissionDenied(_("Only a site administrator may open sealed bids."))
     call = get_public_call(pk)
     form = SealBreakForm(request.POST or None)

@@ -4,11 +4,13 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from competitions.exceptions import TransitionNotAllowed
+from competitions.extensions import call_counts
 from competitions.models.problems import PriorityProblem, Programme
 from competitions.models.territories import Municipality, Sphere
 from competitions.phases import Phase, phase_of, phase_q
@@ -23,10 +25,17 @@ class CompetitionQuerySet(models.QuerySet["Competition"]):
         return self.filter(phase_q(*phases, now=now or timezone.now()))
 
     def with_counts(self) -> CompetitionQuerySet:
-        """`open_questions` and `bids_received` in the same query (lists of calls)."""
+        """`open_questions` and the counts later apps register (e.g. `bids_received`),
+        each a subquery, in the same query (lists of calls)."""
+        unanswered = Question.objects.filter(competition=OuterRef("pk"), answer="")
         return self.annotate(
-            open_questions=models.Count("questions", filter=Q(questions__answer=""), distinct=True),
-            bids_received=models.Count("bids", filter=Q(bids__status="submitted"), distinct=True),
+            open_questions=Coalesce(
+                Subquery(
+                    unanswered.values("competition").annotate(n=models.Count("pk")).values("n")
+                ),
+                0,
+            ),
+            **call_counts(),
         )
 
 

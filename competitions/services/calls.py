@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.selectors import applicants_of
 from audit.services import record, snapshot
 from competitions.exceptions import CallNotReady, CompetitionsError
+from competitions.extensions import amendment_handlers
 from competitions.models import (
     Amendment,
     CommissionMember,
@@ -240,10 +240,10 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
         raise CompetitionsError(_("The maximum per bid cannot exceed the total budget."))
     if call.closes_at <= timezone.now():
         raise CompetitionsError(_("The deadline must be in the future."))
-    # Applicants who already prepared bids under the old conditions get at least
-    # a week to adapt them (reverse relation: competitions does not import bids).
-    applicants = applicants_of(call)
-    if applicants:
+    # Whoever already prepared work under the old conditions (applicants, say)
+    # gets at least a week to adapt it; later apps tell through their handlers.
+    handlers = amendment_handlers()
+    if any(handler.holds_work(call) for handler in handlers):
         earliest = timezone.now() + BIDDERS_GRACE
         if call.closes_at < earliest:
             call.closes_at = earliest
@@ -252,29 +252,13 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: A
     if not diff:
         raise CompetitionsError(_("The amendment changes nothing."))
     call.save(update_fields=[*AMENDABLE, "updated_at"])
-    # Bids submitted under the old conditions are asked to re-confirm (T18).
-    flagged = call.bids.submitted().update(
-        reconfirm_requested_at=timezone.now(), reconfirmed_at=None
-    )
     amendment = Amendment.objects.create(
         competition=call, created_by=acting_user(by), reason=reason, changes=diff
     )
-    record(
-        "call.amended",
-        call,
-        by=by,
-        before=before,
-        after={**after, "reason": reason, "bids_to_reconfirm": flagged},
-    )
-    if applicants:
-        from notifications.services import notify
-
-        notify(
-            applicants,
-            "call_amended",
-            {"call": call, "reason": reason},
-            url=f"/calls/{call.pk}/",
-        )
+    facts: dict[str, Any] = {}
+    for handler in handlers:
+        facts.update(handler.amended(call, amendment, by))
+    record("call.amended", call, by=by, before=before, after={**after, "reason": reason, **facts})
     return amendment
 
 

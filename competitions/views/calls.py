@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import is_site_admin
 from audit.models import AuditEvent
 from competitions.exceptions import CallNotReady, CompetitionsError
+from competitions.extensions import CALL_MANAGE, CALL_PAGE
 from competitions.forms import (
     AmendCallForm,
     AnswerForm,
@@ -86,37 +88,9 @@ def _call_context(request: HttpRequest, call: Competition, **extra) -> dict:
             status=GeneratedDocument.Status.READY,
         ).order_by("language", "-created_at"),
         "question_form": extra.pop("question_form", QuestionForm()),
-        # Sealed until the deadline: the public sees how many, never what.
-        "bids_received": call.bids.submitted().count(),
-        "seal_breaks": call.seal_breaks.all(),
-        **_applicant_context(request, call),
-        "is_officer": request.user.is_authenticated
-        and (request.user.is_superuser or staff_membership(request.user, call.municipality)),
+        # Later apps' panels: bids (sealed: only how many), results, projects.
+        "panels": CALL_PAGE.collect(request, call),
         **extra,
-    }
-
-
-def _applicant_context(request: HttpRequest, call: Competition) -> dict:
-    """The visitor's own bids to this call and the organisations they may apply for."""
-    if not request.user.is_authenticated:
-        return {"my_bids": [], "apply_form": None}
-    # applications is a later app: imported here, at call time, to keep the layering.
-    from applications.forms import ApplyForm
-    from applications.models import Bid
-
-    my_bids = list(
-        Bid.objects.filter(competition=call, organization__members__user=request.user)
-        .select_related("organization")
-        .distinct()
-    )
-    form = ApplyForm(user=request.user)
-    taken = {b.organization_id for b in my_bids}
-    form.fields["organization"].queryset = form.fields["organization"].queryset.exclude(
-        pk__in=taken
-    )
-    return {
-        "my_bids": my_bids,
-        "apply_form": form if form.fields["organization"].queryset else None,
     }
 
 
@@ -159,7 +133,7 @@ def workspace_calls(request: HttpRequest, code: str) -> HttpResponse:
         {
             "municipality": municipality,
             "calls": calls,
-            "can_write": request.user.is_superuser
+            "can_write": is_site_admin(request.user)
             or staff_membership(request.user, municipality) is not None,
         },
     )
@@ -262,7 +236,8 @@ def call_manage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "amendments": call.amendments.all(),
             "history": AuditEvent.objects.for_object(call).select_related("actor")[:50],
             "answer_form": AnswerForm(),
-            "can_write": request.user.is_superuser
+            "panels": CALL_MANAGE.collect(request, call),
+            "can_write": is_site_admin(request.user)
             or staff_membership(request.user, call.municipality) is not None,
         },
     )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import is_site_admin
 from audit.models import AuditEvent
 from competitions.exceptions import CompetitionsError
 from competitions.forms import (
@@ -79,7 +80,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, problem: PriorityProblem, **extra) -> dict:
     user = request.user
     is_officer = staff_membership(user, problem.municipality) is not None or (
-        user.is_authenticated and user.is_superuser
+        user.is_authenticated and is_site_admin(user)
     )
     return {
         "problem": problem,
@@ -142,7 +143,7 @@ def workspace_problems(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _can_write(request: HttpRequest, municipality) -> bool:
-    return request.user.is_superuser or staff_membership(request.user, municipality) is not None
+    return is_site_admin(request.user) or staff_membership(request.user, municipality) is not None
 
 
 @login_required

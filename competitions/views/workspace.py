@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import is_site_admin
 from audit.models import AuditEvent
 from competitions.exceptions import CompetitionsError
+from competitions.extensions import WORKSPACE
 from competitions.forms import AddStaffForm
 from competitions.models import MunicipalStaff
 from competitions.permissions import (
@@ -37,15 +39,16 @@ def _workspace_context(request: HttpRequest, municipality, form: AddStaffForm) -
     return {
         "municipality": municipality,
         "membership": membership,
-        "can_manage": request.user.is_superuser
+        "can_manage": is_site_admin(request.user)
         or (membership is not None and membership.role == MunicipalStaff.Role.HEAD),
-        "can_write": request.user.is_superuser or membership is not None,
+        "can_write": is_site_admin(request.user) or membership is not None,
         "staff": municipality.staff.select_related("user").order_by("role", "user__full_name"),
         "form": form,
         "history": AuditEvent.objects.for_object(municipality).select_related("actor")[:50],
         "calls": municipality.competitions.exclude(status="cancelled")
         .with_counts()
         .order_by("-created_at")[:10],
+        "panels": WORKSPACE.collect(request, municipality),
         "draft_problems": municipality.problems.filter(status="draft")[:10],
         "documents": GeneratedDocument.objects.filter(
             object_type="competitions.municipality", object_id=str(municipality.pk)

@@ -148,7 +148,8 @@ def test_the_call_page_shows_only_the_count(cast, client_for, bid):
     assert bid.title not in html
     assert cast.organization.name_ru not in html
     response = client_for(None).get(f"/calls/{bid.competition_id}/")
-    assert response.context["bids_received"] == 1
+    (bids_panel,) = [p for p in response.context["panels"] if p.key == "bids"]
+    assert bids_panel.context["bids_received"] == 1
 
 
 @time_machine.travel(BEFORE, tick=False)

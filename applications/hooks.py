@@ -1,0 +1,125 @@
+"""How bids show themselves on the pages of competitions (registered in `ready()`).
+
+competitions comes earlier in the chain and never imports this app: the call
+page, the officer's call page and the workspace collect the panels registered
+here, lists of calls count bids through a registered subquery, and an amended
+call tells the applicants through a registered handler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.forms import ApplyForm
+from applications.models import Bid, Organization
+from applications.permissions import is_sealed
+from applications.selectors import applicants_of
+from competitions import extensions
+from competitions.models import Amendment, Competition, Municipality
+from municipal_order.lib.panels import Panel
+from notifications.services import notify
+
+
+def bids_received() -> Subquery:
+    """Submitted bids per call, as a subquery for `with_counts()` (no join fan-out)."""
+    submitted = (
+        Bid.objects.submitted()
+        .filter(competition=OuterRef("pk"))
+        .values("competition")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(submitted, output_field=IntegerField()), Value(0))
+
+
+def call_page_panel(request: HttpRequest, call: Competition) -> dict[str, Any] | None:
+    """Bids on the public call page: how many (sealed: never what), seal breaks, and
+    the visitor's own bids or the organisations they may apply for."""
+    if not call.is_public:
+        return None
+    user = request.user
+    my_bids: list[Bid] = []
+    apply_form = None
+    if user.is_authenticated:
+        my_bids = list(
+            Bid.objects.filter(competition=call, organization__members__user=user)
+            .select_related("organization")
+            .distinct()
+        )
+        form = ApplyForm(user=user)
+        organizations = form.fields["organization"]
+        organizations.queryset = organizations.queryset.exclude(
+            pk__in={b.organization_id for b in my_bids}
+        )
+        apply_form = form if organizations.queryset else None
+    return {
+        "bids_received": call.bids.submitted().count(),
+        "seal_breaks": call.seal_breaks.all(),
+        "my_bids": my_bids,
+        "apply_form": apply_form,
+    }
+
+
+def call_manage_panel(request: HttpRequest, call: Competition) -> dict[str, Any] | None:
+    """Bids on the officer's call page: the count, sealed until the deadline."""
+    if not call.is_public:
+        return None
+    return {
+        "bids_received": call.bids.submitted().count(),
+        "sealed": is_sealed(call),
+        "url": reverse("applications:call_bids", args=[call.municipality.code, call.pk]),
+    }
+
+
+def workspace_panel(request: HttpRequest, municipality: Municipality) -> dict[str, Any] | None:
+    """Organisations of the municipality still waiting for verification."""
+    waiting = Organization.objects.filter(
+        municipality=municipality, verified_at__isnull=True
+    ).count()
+    return {
+        "unverified": waiting,
+        "url": reverse("applications:verification_list", args=[municipality.code]),
+    }
+
+
+def _holds_work(call: Competition) -> bool:
+    """Applicants prepared bids under the old conditions: they get time to adapt them."""
+    return bool(applicants_of(call))
+
+
+def _call_amended(call: Competition, amendment: Amendment, by: Any) -> dict[str, Any]:
+    """Submitted bids are asked to re-confirm (T18); applicants are told after commit."""
+    flagged = call.bids.submitted().update(
+        reconfirm_requested_at=timezone.now(), reconfirmed_at=None
+    )
+    applicants = applicants_of(call)
+    if applicants:
+        notify(
+            applicants,
+            "call_amended",
+            {"call": call, "reason": amendment.reason},
+            url=reverse("competitions:call_detail", args=[call.pk]),
+        )
+    return {"bids_to_reconfirm": flagged}
+
+
+def register() -> None:
+    extensions.register_call_count("bids_received", bids_received)
+    extensions.CALL_PAGE.register(
+        Panel("bids", "applications/panels/_call_page.html", call_page_panel, order=10)
+    )
+    extensions.CALL_MANAGE.register(
+        Panel("bids", "applications/panels/_call_manage.html", call_manage_panel, order=10)
+    )
+    extensions.WORKSPACE.register(
+        Panel("organizations", "applications/panels/_workspace.html", workspace_panel, order=10)
+    )
+    extensions.register_amendment_handler(
+        extensions.AmendmentHandler("bids", holds_work=_holds_work, amended=_call_amended)
+    )

@@ -1,0 +1,72 @@
+"""What later apps (bids, evaluation, projects, open data) hook into on a call.
+
+competitions comes before them in the dependency chain and never imports them;
+they register here from their `AppConfig.ready()`:
+
+- panels on the public call page, the officer's call page and the workspace;
+- counts shown in lists of calls (`Competition.objects.with_counts()`);
+- handlers told when an announced call is amended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Expression
+
+from municipal_order.lib.panels import Slot
+
+if TYPE_CHECKING:
+    from competitions.models import Amendment, Competition
+
+# The public call page, beside the conditions (bids received, results, projects).
+CALL_PAGE = Slot("competitions.call_page")
+# The officer's page of an announced call (bids, admission, evaluation, projects).
+CALL_MANAGE = Slot("competitions.call_manage")
+# The municipality's workspace (what needs the officer's attention).
+WORKSPACE = Slot("competitions.workspace")
+
+# name -> () -> an expression annotated on each call by `with_counts()`.
+_CALL_COUNTS: dict[str, Callable[[], Expression]] = {}
+
+
+def register_call_count(name: str, expression: Callable[[], Expression]) -> None:
+    """Annotate lists of calls with `name` (a subquery is best: no join fan-out)."""
+    if name in _CALL_COUNTS and _CALL_COUNTS[name] is not expression:
+        raise ValueError(f"call count {name!r} registered twice")
+    _CALL_COUNTS[name] = expression
+
+
+def call_counts() -> dict[str, Expression]:
+    return {name: make() for name, make in _CALL_COUNTS.items()}
+
+
+@dataclass(frozen=True)
+class AmendmentHandler:
+    """A later app's part in amending an announced call (`amend_call`).
+
+    `holds_work(call)`: someone prepared work under the old conditions, so the
+    deadline moves to at least a week later. `amended(call, amendment, by)` runs
+    in the amendment's transaction (flag, notify after commit) and returns facts
+    for the audit row.
+    """
+
+    key: str
+    holds_work: Callable[[Competition], bool]
+    amended: Callable[[Competition, Amendment, Any], dict[str, Any]]
+
+
+_AMENDMENT_HANDLERS: dict[str, AmendmentHandler] = {}
+
+
+def register_amendment_handler(handler: AmendmentHandler) -> AmendmentHandler:
+    if handler.key in _AMENDMENT_HANDLERS and _AMENDMENT_HANDLERS[handler.key] != handler:
+        raise ValueError(f"amendment handler {handler.key!r} registered twice")
+    _AMENDMENT_HANDLERS[handler.key] = handler
+    return handler
+
+
+def amendment_handlers() -> list[AmendmentHandler]:
+    return list(_AMENDMENT_HANDLERS.values())
