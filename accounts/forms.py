@@ -5,10 +5,11 @@ import logging
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.utils import translation
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, normalize_email
+from notifications.services import queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +94,9 @@ class SafePasswordResetForm(PasswordResetForm):
         return super().get_users(normalize_email(email))
 
     def send_mail(
-        self, subject_template_name, email_template_name, context, *args, **kwargs
+        self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs
     ) -> None:
-        # The mail speaks the account holder's language, not the requester's.
-        with translation.override(context["user"].language):
-            try:
-                super().send_mail(
-                    subject_template_name, email_template_name, context, *args, **kwargs
-                )
-            except Exception:
-                logger.exception("password reset e-mail could not be sent")
+        # Through the durable outbox (never lost, never failing the request), in the
+        # account holder's language, not the requester's.
+        with transaction.atomic():
+            queue_email("password_reset", to_email, context, language=context["user"].language)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tasks import send_activation_email
+from accounts.tokens import make_activation_token
 from audit.services import record, snapshot
-from municipal_order.lib.tasks import enqueue
+from notifications.services import queue_email
 
 PROFILE_FIELDS = ["full_name", "phone", "language"]
 
@@ -40,15 +42,29 @@ def register_user(
         by=request or user,
         after=snapshot(user, ["email", *PROFILE_FIELDS]),
     )
-    enqueue(send_activation_email, user.pk)
+    _send_activation(user)
     return user
 
 
+def _send_activation(user: User) -> None:
+    """The confirmation link, through the e-mail outbox, in the person's language."""
+    link = settings.SITE_URL + reverse(
+        "accounts:activate", kwargs={"token": make_activation_token(user)}
+    )
+    queue_email(
+        "activation",
+        user.email,
+        {"user": user, "link": link, "days": settings.ACCOUNT_ACTIVATION_DAYS},
+        language=user.language,
+    )
+
+
+@transaction.atomic
 def resend_activation(*, email: str) -> None:
     """Silently does nothing for unknown or confirmed addresses (no account oracle)."""
     user = User.objects.filter(email=email, email_confirmed_at__isnull=True).first()
     if user is not None:
-        enqueue(send_activation_email, user.pk)
+        _send_activation(user)
 
 
 @transaction.atomic

@@ -32,6 +32,5 @@ BID_RECEIPT = register(
         # The receipt is the organisation's, sealed like the bid itself.
         check_access=lambda request, s: get_bid_for_user(request, s.bid_id),
         # The "bid submitted" notice already links to the receipt.
-        notify_when_ready=False,
     )
 )

@@ -23,6 +23,8 @@ from applications.selectors import applicants_of
 from competitions import extensions
 from competitions.models import Amendment, Competition, Municipality
 from municipal_order.lib.panels import Panel
+from notifications import events
+from notifications.models import Category
 from notifications.services import notify
 
 
@@ -110,6 +112,13 @@ def _call_amended(call: Competition, amendment: Amendment, by: Any) -> dict[str,
 
 
 def register() -> None:
+    events.register(
+        events.Event("call_amended", Category.COMPETITIONS),
+        events.Event("bid_submitted", Category.BIDS),
+        events.Event("bid_withdrawn", Category.BIDS),
+        events.Event("bid_deadline_reminder", Category.BIDS),
+        events.Event("seal_broken", Category.BIDS),
+    )
     extensions.register_call_count("bids_received", bids_received)
     extensions.CALL_PAGE.register(
         Panel("bids", "applications/panels/_call_page.html", call_page_panel, order=10)

@@ -213,6 +213,9 @@ class Bid(models.Model):
     )
 
     objects = BidQuerySet.as_manager()
+    # Not a column: the reader's role in the organisation (None for an officer or
+    # administrator reading from outside), set by permissions.get_bid_for_user.
+    member_role: str | None
 
     class Meta:
         verbose_name = _("bid")

@@ -43,6 +43,7 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     data = {}
     for name in fields:
         field = obj._meta.get_field(name)
+        assert isinstance(field, models.Field), name  # a concrete field, not a reverse relation
         data[name] = getattr(obj, field.attname)
     return _jsonable(data)
 

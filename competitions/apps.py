@@ -8,3 +8,7 @@ class CompetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from competitions import documents  # noqa: F401  (registers document kinds)
+        from notifications.events import Event, register
+        from notifications.models import Category
+
+        register(Event("municipal_staff_added", Category.ACCOUNT))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from competitions.models import Competition, Municipality, MunicipalStaff
 from competitions.permissions import check_municipality_access
 from documents.registry import DocumentKind, register
+from notifications.services import tell_requester
 
 
 def _profile_context(municipality: Municipality) -> dict[str, Any]:
@@ -31,6 +32,7 @@ MUNICIPALITY_PROFILE = register(
         title=lambda m: _("Municipality profile: %(name)s") % {"name": m.name},
         issuer=lambda m: m.name,
         check_access=lambda request, m: check_municipality_access(request, m),
+        on_ready=tell_requester,
     )
 )
 
@@ -63,5 +65,6 @@ CALL_ANNOUNCEMENT = register(
         title=lambda c: _("Announcement: %(title)s") % {"title": c.title},
         issuer=lambda c: c.municipality.name,
         check_access=_announcement_access,
+        on_ready=tell_requester,
     )
 )

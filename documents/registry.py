@@ -27,8 +27,11 @@ class DocumentKind:
     issuer: Callable[[Any], str]
     # (request, obj) -> None: raises Http404 / PermissionDenied like the object's own page
     check_access: Callable[[Any, Any], None]
-    # Tell the requester when it is ready (off when another notice already points to it).
-    notify_when_ready: bool = True
+    # (document) -> None: runs when the document is ready, inside the transaction
+    # that marks it (queue side effects after commit). Domain apps pass
+    # `notifications.services.tell_requester`, or None when another notice
+    # already points to the document.
+    on_ready: Callable[[Any], None] | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}

@@ -18,6 +18,7 @@ from documents.models import GeneratedDocument
 from documents.registry import get_kind
 from municipal_order.lib.actors import Actor, as_actor
 from municipal_order.lib.pdf import render_pdf
+from municipal_order.lib.tasks import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -28,20 +29,10 @@ WORKER = Actor.system("worker")
 
 
 def _queue(doc_id: Any) -> None:
-    """Send the render task after commit; a dead broker leaves the row for the sweeper."""
+    """Render after commit; a dead broker leaves the row pending for the sweeper."""
     from documents.tasks import render_document
 
-    def send() -> None:
-        try:
-            render_document.apply_async(args=[str(doc_id)])
-        except Exception:
-            logger.warning(
-                "could not queue document %s; it stays pending for the sweeper",
-                doc_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(send)
+    enqueue(render_document, str(doc_id))
 
 
 def request_document(
@@ -158,17 +149,10 @@ def render_and_store(doc_id: Any) -> GeneratedDocument | None:
 
 
 def _after_ready(doc: GeneratedDocument) -> None:
-    """Tell the person who asked, in their language (after commit)."""
-    if doc.requested_by_id is None or not get_kind(doc.kind).notify_when_ready:
-        return
-    from notifications.services import notify
-
-    notify(
-        [doc.requested_by],
-        "document_ready",
-        {"document_id": str(doc.pk), "title": doc.title},
-        url=f"/documents/{doc.pk}/",
-    )
+    """The kind's own callback (the documents app knows no notifications)."""
+    on_ready = get_kind(doc.kind).on_ready
+    if on_ready is not None:
+        on_ready(doc)
 
 
 def _mark_failed(doc_id: Any, exc: Exception) -> GeneratedDocument:

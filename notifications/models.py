@@ -17,14 +17,7 @@ class Category(models.TextChoices):
 
 
 class Notification(models.Model):
-    """An in-app message, optionally mirrored by e-mail in the recipient's language."""
-
-    class EmailStatus(models.TextChoices):
-        PENDING = "pending", _("waiting to be sent")
-        SENDING = "sending", _("being sent")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-        SKIPPED = "skipped", _("not wanted")
+    """An in-app message; its e-mail, if the person wants one, is an `OutgoingEmail`."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -39,25 +32,62 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    email_status = models.CharField(
-        _("e-mail"), max_length=16, choices=EmailStatus.choices, default=EmailStatus.PENDING
-    )
-    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
-    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.CharField(max_length=500, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["user", "read_at"]),
-            models.Index(fields=["email_status", "email_next_attempt_at"]),
-        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutgoingEmail(models.Model):
+    """The durable outbox: every e-mail the portal sends is a row here first.
+
+    Written in the sender's transaction, rendered in the recipient's language,
+    sent by a task after commit; a sweeper retries with backoff whatever the
+    broker or the mail server dropped, so no e-mail is lost or sent twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    to = models.EmailField(_("to"))
+    template = models.CharField(_("template"), max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    notification = models.OneToOneField(
+        Notification,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email",
+        verbose_name=_("notification"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
 
 
 class NotificationPreference(models.Model):

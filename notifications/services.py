@@ -1,8 +1,11 @@
-"""notify(): an in-app notification plus an e-mail, both in the recipient's language.
+"""notify() and the e-mail outbox, both in the recipient's language.
 
-E-mail delivery is at-least-once and never fails the caller's action: the row is
+`notify()` stores an in-app notification and, unless the person switched that
+category off, an `OutgoingEmail`. `queue_email()` is the one way any e-mail
+leaves the portal (notifications, account confirmation, invitations): the row is
 committed with the caller's transaction, a task sends it after commit, and a
 sweeper retries with backoff whatever the broker or the mail server dropped.
+Delivery is at-least-once and never fails the caller's action.
 """
 
 from __future__ import annotations
@@ -15,15 +18,17 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from municipal_order.lib.emails import build_email
-from notifications.events import EVENTS
-from notifications.models import Notification, NotificationPreference
+from municipal_order.lib.emails import build_message, render_email
+from municipal_order.lib.tasks import enqueue
+from notifications.events import get_event
+from notifications.models import Notification, NotificationPreference, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
-EmailStatus = Notification.EmailStatus
+Status = OutgoingEmail.Status
 MAX_EMAIL_ATTEMPTS = 10
 # A message claimed by a worker that died is handed out again after this long.
 SENDING_TIMEOUT = datetime.timedelta(minutes=10)
@@ -37,16 +42,36 @@ def _render(event: str, context: dict[str, Any], language: str) -> tuple[str, st
     return title, body
 
 
-def _queue(notification_id: int) -> None:
-    from notifications.tasks import send_notification_email
+def _queue(email_id: int) -> None:
+    """Send after commit; a dead broker leaves the e-mail pending for the sweeper."""
+    from notifications.tasks import send_outgoing_email
 
-    def send() -> None:
-        try:
-            send_notification_email.apply_async(args=[notification_id])
-        except Exception:
-            logger.warning("broker unavailable: e-mail %s waits for the sweeper", notification_id)
+    enqueue(send_outgoing_email, email_id)
 
-    transaction.on_commit(send)
+
+def queue_email(
+    template: str,
+    to: str,
+    context: dict[str, Any],
+    *,
+    language: str,
+    notification: Notification | None = None,
+) -> OutgoingEmail:
+    """Render `templates/emails/<template>-*` in `language` into the outbox and send it
+    after commit. Call it inside the transaction that decided to send."""
+    rendered = render_email(template, context, language=language)
+    email = OutgoingEmail.objects.create(
+        to=to,
+        template=template,
+        language=language,
+        subject=rendered.subject,
+        body=rendered.body,
+        html=rendered.html,
+        notification=notification,
+        next_attempt_at=timezone.now(),
+    )
+    _queue(email.pk)
+    return email
 
 
 def wants_email(user: Any, category: str) -> bool:
@@ -54,11 +79,15 @@ def wants_email(user: Any, category: str) -> bool:
     return True if pref is None else pref.email
 
 
+def absolute(url: str) -> str:
+    return settings.SITE_URL + url if url.startswith("/") else url
+
+
 @transaction.atomic
 def notify(
     recipients: Iterable[Any], event: str, context: dict[str, Any], *, url: str = ""
 ) -> list[Notification]:
-    spec = EVENTS[event]
+    spec = get_event(event)
     created = []
     seen = set()
     for user in recipients:
@@ -66,7 +95,6 @@ def notify(
             continue
         seen.add(user.pk)
         title, body = _render(event, {**context, "user": user, "url": url}, user.language)
-        wanted = wants_email(user, spec.category)
         notification = Notification.objects.create(
             user=user,
             event=event,
@@ -74,80 +102,83 @@ def notify(
             title=title[:255],
             body=body,
             url=url,
-            email_status=EmailStatus.PENDING if wanted else EmailStatus.SKIPPED,
-            email_next_attempt_at=timezone.now() if wanted else None,
         )
-        if wanted:
-            _queue(notification.pk)
+        if wants_email(user, spec.category):
+            queue_email(
+                "notification",
+                user.email,
+                {"notification": notification, "link": absolute(url), "user": user},
+                language=user.language,
+                notification=notification,
+            )
         created.append(notification)
     return created
 
 
-def send_email(notification_id: int) -> str:
-    """Send one notification e-mail if it still needs sending. Returns the new status."""
+def send_email(email_id: int) -> str:
+    """Send one outbox e-mail if it still needs sending. Returns the new status."""
     now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id,
-        email_status=EmailStatus.PENDING,
-    ).update(email_status=EmailStatus.SENDING, email_next_attempt_at=now + SENDING_TIMEOUT)
-    if not claimed:
-        return "skipped"  # sent, being sent or not wanted: a redelivery does nothing
-    notification = Notification.objects.select_related("user").get(pk=notification_id)
-    user = notification.user
-    link = (
-        settings.SITE_URL + notification.url
-        if notification.url.startswith("/")
-        else notification.url
+    claimed = OutgoingEmail.objects.filter(pk=email_id, status=Status.PENDING).update(
+        status=Status.SENDING, next_attempt_at=now + SENDING_TIMEOUT
     )
+    if not claimed:
+        return "skipped"  # sent or being sent: a redelivery does nothing
+    email = OutgoingEmail.objects.get(pk=email_id)
     try:
-        build_email(
-            "notification",
-            user.email,
-            {"notification": notification, "link": link, "user": user},
-            language=user.language,
-        ).send()
+        build_message(email.to, email.subject, email.body, email.html).send()
     except Exception as exc:
-        attempts = notification.email_attempts + 1
+        attempts = email.attempts + 1
         failed = attempts >= MAX_EMAIL_ATTEMPTS
         delay = datetime.timedelta(minutes=min(2**attempts, 60))
-        Notification.objects.filter(pk=notification_id).update(
-            email_status=EmailStatus.FAILED if failed else EmailStatus.PENDING,
-            email_attempts=attempts,
-            email_next_attempt_at=None if failed else timezone.now() + delay,
-            email_error=f"{type(exc).__name__}: {exc}"[:500],
+        OutgoingEmail.objects.filter(pk=email_id).update(
+            status=Status.FAILED if failed else Status.PENDING,
+            attempts=attempts,
+            next_attempt_at=None if failed else timezone.now() + delay,
+            error=f"{type(exc).__name__}: {exc}"[:500],
         )
-        logger.warning(
-            "e-mail for notification %s failed (attempt %s): %s", notification_id, attempts, exc
-        )
-        return EmailStatus.FAILED if failed else EmailStatus.PENDING
-    Notification.objects.filter(pk=notification_id).update(
-        email_status=EmailStatus.SENT,
-        emailed_at=timezone.now(),
-        email_attempts=models.F("email_attempts") + 1,
-        email_error="",
+        logger.warning("e-mail %s failed (attempt %s): %s", email_id, attempts, exc)
+        return Status.FAILED if failed else Status.PENDING
+    OutgoingEmail.objects.filter(pk=email_id).update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        attempts=models.F("attempts") + 1,
+        error="",
     )
-    return EmailStatus.SENT
+    return Status.SENT
 
 
 def sweep_pending_emails(*, now: datetime.datetime | None = None) -> int:
     """Queue again e-mails whose next attempt is due; recover ones a dead worker held."""
     now = now or timezone.now()
-    Notification.objects.filter(
-        email_status=EmailStatus.SENDING, email_next_attempt_at__lt=now
-    ).update(email_status=EmailStatus.PENDING)
-    due = Notification.objects.filter(
-        email_status=EmailStatus.PENDING, email_next_attempt_at__lte=now
-    ).values_list("pk", "email_next_attempt_at")[:500]
+    OutgoingEmail.objects.filter(status=Status.SENDING, next_attempt_at__lt=now).update(
+        status=Status.PENDING
+    )
+    due = OutgoingEmail.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).values_list(
+        "pk", "next_attempt_at"
+    )[:500]
     count = 0
     for pk, next_at in due:
         # Claim the slot so a concurrent sweeper does not queue it twice.
-        if Notification.objects.filter(
-            pk=pk, email_status=EmailStatus.PENDING, email_next_attempt_at=next_at
-        ).update(email_next_attempt_at=now + datetime.timedelta(minutes=2)):
+        if OutgoingEmail.objects.filter(
+            pk=pk, status=Status.PENDING, next_attempt_at=next_at
+        ).update(next_attempt_at=now + datetime.timedelta(minutes=2)):
             with transaction.atomic():
                 _queue(pk)
             count += 1
     return count
+
+
+def tell_requester(document: Any) -> None:
+    """A document-ready callback (`DocumentKind.on_ready`): tell whoever asked for the
+    document, in their language, that it can be downloaded (after commit)."""
+    if document.requested_by_id is None:
+        return
+    notify(
+        [document.requested_by],
+        "document_ready",
+        {"document_id": str(document.pk), "title": document.title},
+        url=reverse("documents:detail", args=[document.pk]),
+    )
 
 
 @transaction.atomic

@@ -6,10 +6,10 @@ from notifications import services
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def send_notification_email(notification_id: int) -> str:
+def send_outgoing_email(email_id: int) -> str:
     # Failures are not raised: the row keeps its next attempt time and the sweeper
     # re-queues it, which also covers a broker that was down when it was created.
-    return services.send_email(notification_id)
+    return services.send_email(email_id)
 
 
 @shared_task(ignore_result=True)

@@ -6,8 +6,10 @@ import datetime
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +18,8 @@ from applications.exceptions import ApplicationsError
 from applications.models import Invitation, Organization, OrganizationMember
 from audit.services import record, snapshot
 from municipal_order.lib.actors import acting_user
-from municipal_order.lib.tasks import enqueue
 from municipal_order.lib.uploads import check_upload
+from notifications.services import queue_email
 
 ORGANIZATION_FIELDS = [
     "name_ru",
@@ -108,8 +110,6 @@ def _admins(organization: Organization) -> int:
 
 @transaction.atomic
 def invite_member(organization: Organization, *, email: str, role: str, by: Any) -> Invitation:
-    from applications.tasks import send_invitation
-
     email = normalize_email(email)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.members.filter(user__email=email).exists():
@@ -127,7 +127,19 @@ def invite_member(organization: Organization, *, email: str, role: str, by: Any)
         expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
     )
     record("organization.member_invited", organization, by=by, after={"email": email, "role": role})
-    enqueue(send_invitation, invitation.pk)
+    # The invitee may have no account yet: write in the inviter's language.
+    inviter = invitation.invited_by
+    queue_email(
+        "invitation",
+        invitation.email,
+        {
+            "invitation": invitation,
+            "organization": organization,
+            "link": settings.SITE_URL
+            + reverse("applications:invitation", kwargs={"token": invitation.token}),
+        },
+        language=inviter.language if inviter else settings.LANGUAGE_CODE,
+    )
     return invitation
 
 

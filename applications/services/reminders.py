@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import (
@@ -48,7 +49,7 @@ def remind_unsubmitted(*, now: datetime.datetime | None = None) -> int:
                     "bid": bid,
                     "missing": len(missing_items(bid)),
                 },
-                url=f"/bids/{bid.pk}/",
+                url=reverse("applications:bid_detail", args=[bid.pk]),
             )
             sent += 1
     return sent

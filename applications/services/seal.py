@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_site_admin
@@ -53,5 +54,5 @@ def _notify_seal_broken(call: Competition, seal_break: SealBreak) -> None:
         applicants_of(call),
         "seal_broken",
         {"call": call, "reason": seal_break.reason, "broken_at": seal_break.broken_at},
-        url=f"/calls/{call.pk}/",
+        url=reverse("competitions:call_detail", args=[call.pk]),
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -166,7 +167,7 @@ def _after_submit(bid: Bid, submission: BidSubmission, by: Any) -> None:
             "sha256": submission.content_sha256,
             "submitted_at": submission.submitted_at,
         },
-        url=f"/bids/{bid.pk}/receipts/{submission.pk}/",
+        url=reverse("applications:receipt", args=[bid.pk, submission.pk]),
     )
 
 
@@ -191,7 +192,7 @@ def withdraw_bid(bid: Bid, *, by: Any) -> Bid:
         editors_of(bid),
         "bid_withdrawn",
         {"call": bid.competition, "receipt": active.receipt_number, "by": acting_user(by)},
-        url=f"/bids/{bid.pk}/",
+        url=reverse("applications:bid_detail", args=[bid.pk]),
     )
     return bid
 

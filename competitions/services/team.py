@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User, normalize_email
@@ -37,7 +38,7 @@ def add_municipal_staff(
         [user],
         "municipal_staff_added",
         {"municipality": municipality},
-        url=f"/municipalities/{municipality.code}/workspace/",
+        url=reverse("competitions:workspace", args=[municipality.code]),
     )
     return staff
 

@@ -172,7 +172,8 @@ def import_territories(path: Path = DEFAULT_PATH, *, by: Any = None) -> ImportRe
         valid_to = _date(row.get("valid_to", ""), line, "valid_to", errors)
         if valid_from and valid_to and valid_to < valid_from:
             errors.append(f"line {line}: valid_to {valid_to} is before valid_from {valid_from}")
-        successor = row.get("successor", "")
+        # Its code here; the Municipality itself in the second pass below.
+        successor: str | Municipality | None = row.get("successor", "")
         if successor and successor not in known_municipalities:
             errors.append(f"line {line}: unknown successor {successor!r}")
         if successor == row["code"]:

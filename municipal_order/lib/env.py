@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -72,4 +72,5 @@ def parse_database_url(url: str, *, default_sqlite: Path, conn_max_age: int) -> 
         ) from None
     if config.get("ENGINE") == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    return config
+    # dj_database_url types it as its DBConfig TypedDict; settings want a plain dict.
+    return cast("dict[str, Any]", config)

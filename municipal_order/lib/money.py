@@ -19,7 +19,7 @@ def format_som(value: object, decimals: int = 2) -> str:
     amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     whole, _, fraction = f"{abs(amount):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

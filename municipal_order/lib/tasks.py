@@ -1,4 +1,10 @@
-"""Queueing helpers: tasks go to the broker only after the transaction commits."""
+"""The one way to queue a task: after commit, never failing the user's action.
+
+Work that must not be lost (PDFs, e-mails) keeps its own pending row that a
+sweeper re-queues; this helper only guarantees that the task goes to the broker
+once the rows it reads are committed, and that a dead broker is logged rather
+than raised into the request.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +18,18 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
-    """Send task after commit; a dead broker is logged, never raised into the request.
-
-    Work that must not be lost keeps a pending row that a sweeper re-queues; this
-    helper only guarantees that the user's action is not failed by the broker.
-    """
+    """Send `task(*args, **kwargs)` after the current transaction commits."""
 
     def send() -> None:
         try:
             task.apply_async(args=args, kwargs=kwargs)
         except Exception:
-            logger.exception("could not queue %s%r", task.name, args)
+            logger.warning(
+                "could not queue %s%r: the broker is unreachable; a sweeper retries "
+                "what keeps a pending row",
+                task.name,
+                args,
+                exc_info=True,
+            )
 
     transaction.on_commit(send)

@@ -271,7 +271,7 @@ def test_t46_the_broker_down_at_submit_still_gives_a_receipt(
     assert submission.receipt_number in page
     receipt = GeneratedDocument.objects.get(object_id=str(submission.pk))
     assert receipt.status == GeneratedDocument.Status.PENDING
-    assert Notification.objects.filter(event="bid_submitted", email_status="pending").exists()
+    assert Notification.objects.filter(event="bid_submitted", email__status="pending").exists()
     # A worker is back (eager here): the sweeper finishes the PDF.
     broker_down.conf.task_always_eager = True
     with django_capture_on_commit_callbacks(execute=True):

@@ -67,7 +67,7 @@ def test_the_requester_is_notified_in_their_language(cast, django_capture_on_com
         )
     notification = Notification.objects.get(user=cast.officer_a)
     assert notification.event == "document_ready"
-    assert notification.email_status == Notification.EmailStatus.SENT
+    assert notification.email.status == notification.email.Status.SENT
     assert len(mail.outbox) == 1
     # Kyrgyz subject although the document itself is Russian.
     assert mail.outbox[0].subject.startswith("Документ даяр")
