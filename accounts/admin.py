@@ -1,12 +1,18 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.admin import AuditedModelAdmin
+from audit.services import record
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
+    """Accounts, with every change audited (superuser and staff flags above all)."""
+
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "language"]
@@ -30,3 +36,12 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+    def user_change_password(self, request, id, form_url=""):
+        # The admin's own password form saves outside save_model: audit it here.
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, unquote(id))
+                record("admin.user.password_set", user, by=request)
+        return response

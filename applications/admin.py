@@ -1,16 +1,19 @@
 from django.contrib import admin
 
 from applications.models import Organization, OrganizationMember
+from audit.admin import AuditedModelAdmin, ReadOnlyInline
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ReadOnlyInline):
+    """Members join by invitation and leave through the organisation's page (audited)."""
+
     model = OrganizationMember
-    raw_id_fields = ["user"]
-    extra = 0
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedModelAdmin):
     list_display = ["name_ru", "legal_form", "inn", "region"]
     list_filter = ["legal_form", "region"]
     search_fields = ["name_ru", "name_ky", "inn"]

@@ -1,22 +1,23 @@
 from django.contrib import admin
 
+from audit.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 from competitions.models import District, MinistryStaff, Municipality, MunicipalStaff, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedModelAdmin):
     list_display = ["code", "name_ru", "name_ky", "kind"]
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedModelAdmin):
     list_display = ["code", "name_ru", "name_ky", "region"]
     list_filter = ["region"]
     search_fields = ["name_ru", "name_ky", "code"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AuditedModelAdmin):
     list_display = [
         "code",
         "name_ru",
@@ -34,12 +35,14 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(MunicipalStaff)
-class MunicipalStaffAdmin(admin.ModelAdmin):
+class MunicipalStaffAdmin(ReadOnlyModelAdmin):
+    """Officers are added and removed by the head in the workspace (audited, notified)."""
+
     list_display = ["user", "municipality", "position"]
     raw_id_fields = ["user", "municipality"]
 
 
 @admin.register(MinistryStaff)
-class MinistryStaffAdmin(admin.ModelAdmin):
+class MinistryStaffAdmin(AuditedModelAdmin):
     list_display = ["user", "region", "position"]
     raw_id_fields = ["user"]
