@@ -1,0 +1,98 @@
+"""The registries through which later apps show themselves on earlier apps' pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import RequestFactory
+
+from competitions import extensions
+from competitions.models import Competition
+from municipal_order.lib.panels import Panel, Slot
+from notifications import events
+from notifications.models import Category
+from tests.competitions.conftest import make_call
+
+
+def test_a_slot_orders_panels_and_skips_those_with_nothing_to_show():
+    slot = Slot("test")
+    slot.register(Panel("late", "late.html", lambda request, obj: {"n": obj}, order=50))
+    slot.register(Panel("early", "early.html", lambda request, obj: {"n": obj * 2}, order=10))
+    slot.register(Panel("silent", "silent.html", lambda request, obj: None, order=20))
+    rendered = slot.collect(RequestFactory().get("/"), 21)
+    assert [(p.key, p.context) for p in rendered] == [("early", {"n": 42}), ("late", {"n": 21})]
+
+
+def test_registering_a_different_panel_under_a_taken_key_is_refused():
+    slot = Slot("test")
+    panel = Panel("bids", "a.html", lambda request, obj: {})
+    slot.register(panel)
+    slot.register(panel)  # the same one again (a second ready()) is harmless
+    with pytest.raises(ValueError, match="registered twice"):
+        slot.register(Panel("bids", "b.html", lambda request, obj: {}))
+
+
+def test_the_applications_app_registers_its_panels_and_handlers():
+    assert [p.key for p in extensions.CALL_PAGE.panels()] == ["bids"]
+    assert [p.key for p in extensions.CALL_MANAGE.panels()] == ["bids"]
+    assert [p.key for p in extensions.WORKSPACE.panels()] == ["organizations"]
+    assert [h.key for h in extensions.amendment_handlers()] == ["bids"]
+    assert set(extensions.call_counts()) == {"bids_received"}
+
+
+def test_an_unregistered_notification_event_is_refused():
+    with pytest.raises(LookupError, match="not registered"):
+        events.get_event("no_such_event")
+    assert events.get_event("bid_submitted").category == Category.BIDS
+
+
+@pytest.mark.django_db
+def test_an_amendment_runs_every_registered_handler_in_its_transaction(cast, monkeypatch):
+    from competitions.services.calls import amend_call
+
+    seen = []
+    handler = extensions.AmendmentHandler(
+        "probe",
+        holds_work=lambda call: True,
+        amended=lambda call, amendment, by: seen.append(amendment.pk) or {"probe": "told"},
+    )
+    monkeypatch.setitem(extensions._AMENDMENT_HANDLERS, "probe", handler)
+    call = make_call(cast, status="published", closes_in_days=2)
+    amendment = amend_call(
+        call, reason="Бюджет увеличен", changes={"total_budget": 1_200_000}, by=cast.officer_a
+    )
+    assert seen == [amendment.pk]
+    call.refresh_from_db()
+    # A handler holding work moves the deadline to at least a week away.
+    assert (call.closes_at - amendment.created_at).days >= 6
+    from audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="call.amended").get()
+    assert event.after["probe"] == "told"
+    assert event.after["bids_to_reconfirm"] == 0
+
+
+@pytest.mark.django_db
+def test_lists_of_calls_count_registered_counts_without_join_fan_out(cast):
+    call = make_call(cast, status="published")
+    call.questions.create(text="Можно ли ИП?", asked_by=cast.ngo_member)
+    call.questions.create(text="Сроки?", asked_by=cast.ngo_member)
+    counted = Competition.objects.with_counts().get(pk=call.pk)
+    assert (counted.open_questions, counted.bids_received) == (2, 0)
+
+
+@pytest.mark.django_db
+def test_the_officers_call_page_shows_the_bids_panel(cast, client_for):
+    call = make_call(cast, status="published")
+    page = client_for(cast.officer_a).get(f"/municipalities/cast-a/workspace/calls/{call.pk}/")
+    assert page.status_code == 200
+    (panel,) = [p for p in page.context["panels"] if p.key == "bids"]
+    assert panel.context["sealed"] is True
+    assert f"/municipalities/cast-a/workspace/calls/{call.pk}/bids/" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_workspace_shows_organisations_waiting_for_verification(cast, client_for):
+    page = client_for(cast.officer_a).get("/municipalities/cast-a/workspace/")
+    (panel,) = [p for p in page.context["panels"] if p.key == "organizations"]
+    assert panel.context["unverified"] == 1  # the cast's organisation
+    assert "/municipalities/cast-a/workspace/organizations/" in page.content.decode()
