@@ -1,0 +1,289 @@
+"""The demo's story as data: three municipalities of two oblasts, their officers, NGOs,
+problems, programmes and calls (seeded by `manage.py seed_demo`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+DEMO_PASSWORD = "demo-portal-2026"
+
+
+# (organisation INN, project title, submitted?) for the open call; the last is a draft.
+DEMO_BIDS = [
+    ("01204201710011", "Дневной центр «Күн нуру»", True),
+    ("02306201810022", "Центр «Бирге» для детей и родителей", True),
+    ("01509201510033", "Равные возможности: занятия рядом с домом", False),
+]
+
+
+DEMO_BUDGET = [
+    {
+        "category": "staff",
+        "item": "Логопед и психолог, 9 месяцев",
+        "unit": "месяц",
+        "quantity": Decimal("18"),
+        "unit_cost": Decimal("25000"),
+        "own_contribution": Decimal("45000"),
+        "other_sources": Decimal("0"),
+    },
+    {
+        "category": "equipment",
+        "item": "Тренажёры и развивающие пособия",
+        "unit": "комплект",
+        "quantity": Decimal("1"),
+        "unit_cost": Decimal("180000"),
+        "own_contribution": Decimal("20000"),
+        "other_sources": Decimal("10000"),
+    },
+]
+
+
+DEMO_INDICATORS = [
+    {"name": "Дети, посещающие центр", "unit": "человек", "baseline": 0, "target": 20},
+    {"name": "Родители, прошедшие обучение", "unit": "человек", "baseline": 0, "target": 15},
+]
+
+
+def demo_pdf(title: str, organization: str) -> bytes:
+    """A one-page PDF standing in for a scanned document."""
+    from django.utils.html import escape
+
+    from municipal_order.lib.pdf import render_pdf
+
+    html = (
+        '<html lang="ru"><body style="font-family: DejaVu Sans; padding: 3cm">'
+        f"<h1>{escape(title)}</h1><p>{escape(organization)}</p>"
+        "<p>Демонстрационный документ портала.</p></body></html>"
+    )
+    return render_pdf(html).content
+
+
+# (code, e-mail, full name, position)
+OFFICERS = [
+    (
+        "alamudun",
+        "officer.alamudun@demo.kg",
+        "Специалист АО Аламүдүн (демо)",
+        "Ведущий специалист по социальным вопросам",
+    ),
+    (
+        "aleksandrovka",
+        "officer.aleksandrovka@demo.kg",
+        "Специалист АО Александровка (демо)",
+        "Специалист по социальным вопросам",
+    ),
+    (
+        "karakol",
+        "officer.karakol@demo.kg",
+        "Специалист мэрии Каракола (демо)",
+        "Главный специалист отдела социального развития",
+    ),
+]
+
+
+# (INN, name ru, name ky, legal form, region code, municipality code, member e-mail, member name)
+NGOS = [
+    (
+        "01204201710011",
+        "Общественный фонд «Көмөк»",
+        "«Көмөк» коомдук фонду",
+        "foundation",
+        "KG-C",
+        "alamudun",
+        "ngo.komok@demo.kg",
+        "Руководитель ОФ «Көмөк» (демо)",
+    ),
+    (
+        "02306201810022",
+        "Общественное объединение «Үмүт-Келечек»",
+        "«Үмүт-Келечек» коомдук бирикмеси",
+        "public_association",
+        "KG-C",
+        "aleksandrovka",
+        "ngo.umut@demo.kg",
+        "Руководитель ОО «Үмүт-Келечек» (демо)",
+    ),
+    (
+        "01509201510033",
+        "Учреждение «Ысык-Көл — равные возможности»",
+        "«Ысык-Көл — тең мүмкүнчүлүктөр» мекемеси",
+        "institution",
+        "KG-Y",
+        "karakol",
+        "ngo.ravnye@demo.kg",
+        "Руководитель учреждения «Равные возможности» (демо)",
+    ),
+    (
+        "02711201910044",
+        "Ассоциация женских инициатив «Ак Жол»",
+        "«Ак Жол» аялдар демилгелеринин ассоциациясы",
+        "association",
+        "KG-Y",
+        "karakol",
+        "ngo.akjol@demo.kg",
+        "Координатор ассоциации «Ак Жол» (демо)",
+    ),
+]
+
+
+COMMISSION = [
+    ("expert.civil@demo.kg", "Независимый эксперт, гражданское общество (демо)"),
+    ("expert.deputy@demo.kg", "Депутат айыльного кенеша (демо)"),
+]
+
+
+MINISTRY = [
+    ("ministry@demo.kg", "Специалист Министерства труда (демо)", None),
+    (
+        "ministry.issykkul@demo.kg",
+        "Специалист Министерства по Иссык-Кульской области (демо)",
+        "KG-Y",
+    ),
+]
+
+
+ADMIN = ("admin@demo.kg", "Администратор портала (демо)")
+
+
+# (municipality, problem it answers, title, phase, budget, chair, third member)
+CALLS = [
+    (
+        "alamudun",
+        "Нет дневного центра для детей с инвалидностью",
+        "Дневной реабилитационный центр для детей с инвалидностью",
+        "open",
+        "850000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+    (
+        "aleksandrovka",
+        "Подростки из семей трудовых мигрантов без присмотра",
+        "Клуб продлённого дня для подростков из семей мигрантов",
+        "closed",
+        "600000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+    (
+        "karakol",
+        "Нет кризисного центра для пострадавших от насилия",
+        "Кризисный центр для пострадавших от домашнего насилия",
+        "draft",
+        "1200000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+]
+
+
+# (municipality, title, (first, last year), (kenesh decision No., date), budget by year)
+PROGRAMMES = [
+    (
+        "alamudun",
+        "Программа государственного социального заказа Аламудунского АА на 2026–2027 годы",
+        (2026, 2027),
+        ("VII-14/3", "2025-12-19"),
+        {2026: "1200000", 2027: "1500000"},
+    ),
+    (
+        "aleksandrovka",
+        "Программа социального заказа Александровского АА на 2026 год",
+        (2026, 2026),
+        ("V-22/1", "2025-12-24"),
+        {2026: "900000"},
+    ),
+    (
+        "karakol",
+        "Муниципальный социальный заказ города Каракол на 2026 год",
+        (2026, 2026),
+        ("32-4", "2025-12-26"),
+        {2026: "2000000"},
+    ),
+]
+
+
+# (municipality, title, description, sphere, target groups, beneficiaries, cost, method,
+#  date, participants, women, publish?, supporters)
+PROBLEMS = [
+    (
+        "alamudun",
+        "Нет дневного центра для детей с инвалидностью",
+        "В айыл аймаке живут 46 детей с инвалидностью; ближайший реабилитационный центр "
+        "в Бишкеке. Родители, чаще матери, не могут работать, дети не получают занятий "
+        "с логопедом и массажистом.",
+        "disability",
+        ["children-with-disabilities", "families-with-disability", "unemployed-women"],
+        46,
+        "850000",
+        "pra",
+        "2026-02-18",
+        64,
+        41,
+        True,
+        ["ngo.komok@demo.kg", "ngo.umut@demo.kg", "expert.civil@demo.kg"],
+    ),
+    (
+        "alamudun",
+        "Пожилые одинокие люди без ухода зимой",
+        "Около 30 одиноких пожилых людей в отдалённых сёлах остаются зимой без помощи "
+        "с дровами, продуктами и лекарствами.",
+        "elderly",
+        ["elderly", "extremely-poor"],
+        30,
+        "400000",
+        "assembly",
+        "2026-02-25",
+        52,
+        30,
+        True,
+        ["ngo.komok@demo.kg"],
+    ),
+    (
+        "aleksandrovka",
+        "Подростки из семей трудовых мигрантов без присмотра",
+        "Дети, чьи родители работают за рубежом, живут с бабушками; растёт число пропусков "
+        "школы и правонарушений.",
+        "migration",
+        ["migrant-families", "youth"],
+        120,
+        "600000",
+        "focus_groups",
+        "2026-03-04",
+        38,
+        22,
+        True,
+        ["ngo.umut@demo.kg", "ngo.komok@demo.kg"],
+    ),
+    (
+        "karakol",
+        "Нет кризисного центра для пострадавших от насилия",
+        "Женщины и дети, пострадавшие от домашнего насилия, не имеют временного убежища "
+        "и юридической помощи в городе.",
+        "violence-prevention",
+        ["violence-survivors", "single-parent-families"],
+        80,
+        "1200000",
+        "hearing",
+        "2026-01-29",
+        75,
+        52,
+        True,
+        ["ngo.akjol@demo.kg", "ngo.ravnye@demo.kg", "ministry.issykkul@demo.kg"],
+    ),
+    (
+        "karakol",
+        "Бездомные люди зимой",
+        "По оценке мэрии, в городе 25–40 человек без жилья; ночлежки нет.",
+        "social-protection",
+        ["homeless"],
+        40,
+        None,
+        "survey",
+        "2026-03-10",
+        120,
+        64,
+        False,
+        [],
+    ),
+]
