@@ -22,6 +22,7 @@ from applications.permissions import is_sealed
 from applications.selectors import applicants_of
 from competitions import extensions
 from competitions.models import Amendment, Competition, Municipality
+from municipal_order.lib.actors import By
 from municipal_order.lib.panels import Panel
 from notifications import events
 from notifications.models import Category
@@ -95,7 +96,7 @@ def _holds_work(call: Competition) -> bool:
     return bool(applicants_of(call))
 
 
-def _call_amended(call: Competition, amendment: Amendment, by: Any) -> dict[str, Any]:
+def _call_amended(call: Competition, amendment: Amendment, by: By) -> dict[str, Any]:
     """Submitted bids are asked to re-confirm (T18); applicants are told after commit."""
     flagged = call.bids.submitted().update(
         reconfirm_requested_at=timezone.now(), reconfirmed_at=None

@@ -16,7 +16,7 @@ from audit.models import object_type_of
 from audit.services import record
 from documents.models import GeneratedDocument
 from documents.registry import get_kind
-from municipal_order.lib.actors import Actor, as_actor
+from municipal_order.lib.actors import Actor, By, as_actor
 from municipal_order.lib.pdf import render_pdf
 from municipal_order.lib.tasks import enqueue
 
@@ -36,7 +36,7 @@ def _queue(doc_id: Any) -> None:
 
 
 def request_document(
-    kind_key: str, obj: models.Model, *, language: str, by: Any
+    kind_key: str, obj: models.Model, *, language: str, by: By
 ) -> GeneratedDocument:
     """Create (or reuse the pending) document row and queue its rendering after commit."""
     kind = get_kind(kind_key)

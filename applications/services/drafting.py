@@ -26,7 +26,7 @@ from applications.models import (
 from applications.steps import STEP_KEYS
 from audit.services import record
 from competitions.models import Competition
-from municipal_order.lib.actors import acting_user
+from municipal_order.lib.actors import By, acting_user
 from municipal_order.lib.clock import deciding_now
 
 BID_FIELDS = [
@@ -79,7 +79,7 @@ def eligibility_problems(call: Competition, organization: Organization) -> list[
     return found
 
 
-def start_bid(call: Competition, organization: Organization, *, by: Any) -> Bid:
+def start_bid(call: Competition, organization: Organization, *, by: By) -> Bid:
     """The organisation's bid to the call: created as a draft on first use."""
     if not call.before_deadline(deciding_now()):
         raise SubmissionClosed(_("This call does not take bids now."))
@@ -139,7 +139,7 @@ def save_bid(
     *,
     data: dict[str, Any],
     expected_version: int,
-    by: Any,
+    by: By,
     step: str | None = None,
     **collections: list[dict[str, Any]] | None,
 ) -> Bid:

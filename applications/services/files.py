@@ -17,7 +17,7 @@ from applications.models import (
 )
 from applications.services.drafting import lock_draft, refuse_if_frozen
 from audit.services import record
-from municipal_order.lib.actors import acting_user
+from municipal_order.lib.actors import By, acting_user
 from municipal_order.lib.uploads import check_upload
 
 DOCUMENT_KINDS = ("pdf", "jpeg", "png", "docx", "xlsx")
@@ -29,7 +29,7 @@ DOCUMENT_MAX_MB = 20
 DOCUMENTS_PER_BID = 20
 
 
-def add_document(bid: Bid, *, upload: Any, requirement: str, by: Any) -> BidDocument:
+def add_document(bid: Bid, *, upload: Any, requirement: str, by: By) -> BidDocument:
     """Attach a file to a draft: checked by content first, nothing stored if refused."""
     refuse_if_frozen(bid)  # before reading 20 MB; checked again under the lock below
     checked = check_upload(upload, kinds=DOCUMENT_KINDS, max_mb=DOCUMENT_MAX_MB)
@@ -75,7 +75,7 @@ def add_document(bid: Bid, *, upload: Any, requirement: str, by: Any) -> BidDocu
 
 
 @transaction.atomic
-def remove_document(document: BidDocument, *, by: Any) -> None:
+def remove_document(document: BidDocument, *, by: By) -> None:
     """Take a file off the draft; the stored file stays for the record of earlier submissions."""
     bid = lock_draft(document.bid)
     updated = BidDocument.objects.filter(pk=document.pk, removed_at__isnull=True).update(

@@ -17,7 +17,7 @@ from accounts.models import normalize_email
 from applications.exceptions import ApplicationsError
 from applications.models import Invitation, Organization, OrganizationMember
 from audit.services import record, snapshot
-from municipal_order.lib.actors import acting_user
+from municipal_order.lib.actors import By, acting_user
 from municipal_order.lib.uploads import check_upload
 from notifications.services import queue_email
 
@@ -60,7 +60,7 @@ def _snapshot(organization: Organization) -> dict[str, Any]:
 
 @transaction.atomic
 def register_organization(
-    *, admin: Any, by: Any, charter: UploadedFile | None = None, **fields: Any
+    *, admin: Any, by: By, charter: UploadedFile | None = None, **fields: Any
 ) -> Organization:
     """Create an organisation with its first administrator (the person registering it)."""
     organization = Organization(**{k: v for k, v in fields.items() if k in ORGANIZATION_FIELDS})
@@ -79,7 +79,7 @@ def register_organization(
 
 @transaction.atomic
 def update_organization(
-    organization: Organization, *, data: dict[str, Any], charter: UploadedFile | None, by: Any
+    organization: Organization, *, data: dict[str, Any], charter: UploadedFile | None, by: By
 ) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     before = _snapshot(organization)
@@ -109,7 +109,7 @@ def _admins(organization: Organization) -> int:
 
 
 @transaction.atomic
-def invite_member(organization: Organization, *, email: str, role: str, by: Any) -> Invitation:
+def invite_member(organization: Organization, *, email: str, role: str, by: By) -> Invitation:
     email = normalize_email(email)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.members.filter(user__email=email).exists():
@@ -171,7 +171,7 @@ def accept_invitation(invitation: Invitation, *, user: Any) -> OrganizationMembe
 
 
 @transaction.atomic
-def change_role(member: OrganizationMember, *, role: str, by: Any) -> OrganizationMember:
+def change_role(member: OrganizationMember, *, role: str, by: By) -> OrganizationMember:
     member = OrganizationMember.objects.select_for_update().select_related("user").get(pk=member.pk)
     if member.role == Role.ADMIN and role != Role.ADMIN and _admins(member.organization) == 1:
         raise ApplicationsError(_("The organisation must keep at least one administrator."))
@@ -189,7 +189,7 @@ def change_role(member: OrganizationMember, *, role: str, by: Any) -> Organizati
 
 
 @transaction.atomic
-def remove_member(member: OrganizationMember, *, by: Any) -> None:
+def remove_member(member: OrganizationMember, *, by: By) -> None:
     member = OrganizationMember.objects.select_for_update().select_related("user").get(pk=member.pk)
     if member.role == Role.ADMIN and _admins(member.organization) == 1:
         raise ApplicationsError(_("The organisation must keep at least one administrator."))
@@ -204,7 +204,7 @@ def remove_member(member: OrganizationMember, *, by: Any) -> None:
 
 @transaction.atomic
 def set_verification(
-    organization: Organization, *, verified: bool, note: str, by: Any
+    organization: Organization, *, verified: bool, note: str, by: By
 ) -> Organization:
     """Mark the organisation verified (documents checked) or not, with a note."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,14 +17,14 @@ from applications.permissions import is_sealed
 from applications.selectors import applicants_of
 from audit.services import record
 from competitions.models import Competition
-from municipal_order.lib.actors import acting_user
+from municipal_order.lib.actors import By, acting_user
 from notifications.services import notify
 
 SEAL_REASON_MIN = 30
 
 
 @transaction.atomic
-def break_seal(call: Competition, *, reason: str, by: Any) -> SealBreak:
+def break_seal(call: Competition, *, reason: str, by: By) -> SealBreak:
     """A site administrator opens a call's bids before the deadline.
 
     Only for a documented need (a court order, a suspected fraud); the reason is

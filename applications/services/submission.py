@@ -38,7 +38,7 @@ from applications.services.drafting import BID_FIELDS, COLLECTIONS, collection_r
 from applications.steps import missing_items
 from audit.services import record
 from competitions.models import Competition
-from municipal_order.lib.actors import acting_user
+from municipal_order.lib.actors import By, acting_user
 from municipal_order.lib.clock import deciding_now
 from notifications.services import notify
 
@@ -92,7 +92,7 @@ def _closed_message(call: Competition, now: datetime.datetime) -> str:
     }
 
 
-def submit_bid(bid: Bid, *, idempotency_key: str, by: Any) -> BidSubmission:
+def submit_bid(bid: Bid, *, idempotency_key: str, by: By) -> BidSubmission:
     """Submit the draft; the same key always returns the same receipt."""
     now = deciding_now()
     with transaction.atomic():
@@ -149,7 +149,7 @@ def submit_bid(bid: Bid, *, idempotency_key: str, by: Any) -> BidSubmission:
     raise SubmissionClosed(_closed_message(bid.competition, now))
 
 
-def _after_submit(bid: Bid, submission: BidSubmission, by: Any) -> None:
+def _after_submit(bid: Bid, submission: BidSubmission, by: By) -> None:
     """Receipt PDF in the submitter's language and a notice to the organisation's editors.
 
     Both are queued on commit: a dead broker or mail server never fails the submission.
@@ -172,7 +172,7 @@ def _after_submit(bid: Bid, submission: BidSubmission, by: Any) -> None:
 
 
 @transaction.atomic
-def withdraw_bid(bid: Bid, *, by: Any) -> Bid:
+def withdraw_bid(bid: Bid, *, by: By) -> Bid:
     """Before the deadline: back to draft; the withdrawn submission stays on record."""
     bid = Bid.objects.select_for_update(of=("self",)).select_related("competition").get(pk=bid.pk)
     now = deciding_now()
@@ -198,7 +198,7 @@ def withdraw_bid(bid: Bid, *, by: Any) -> Bid:
 
 
 @transaction.atomic
-def discard_draft(bid: Bid, *, by: Any) -> None:
+def discard_draft(bid: Bid, *, by: By) -> None:
     """Delete a draft that was never submitted, with its files (started by mistake)."""
     bid = Bid.objects.select_for_update(of=("self",)).get(pk=bid.pk)
     if bid.status != Bid.Status.DRAFT or bid.submissions.exists():
@@ -223,7 +223,7 @@ def discard_draft(bid: Bid, *, by: Any) -> None:
 
 
 @transaction.atomic
-def reconfirm_bid(bid: Bid, *, by: Any) -> Bid:
+def reconfirm_bid(bid: Bid, *, by: By) -> Bid:
     """After an amendment: the applicant confirms the submitted bid stands as it is."""
     bid = Bid.objects.select_for_update(of=("self",)).select_related("competition").get(pk=bid.pk)
     now = deciding_now()

@@ -26,7 +26,7 @@ from competitions.models import (
     PriorityProblem,
     Question,
 )
-from municipal_order.lib.actors import Actor, acting_user
+from municipal_order.lib.actors import Actor, By, acting_user
 from municipal_order.lib.clock import deciding_now
 
 CALL_FIELDS = [
@@ -99,7 +99,7 @@ def save_draft(
     problems: Any,
     criteria: list[dict],
     commission: list[dict],
-    by: Any,
+    by: By,
 ) -> Competition:
     """Create a draft call or replace a draft's content (criteria and commission included)."""
     if call is not None:
@@ -174,9 +174,7 @@ def publication_problems(call: Competition, now: datetime.datetime | None = None
     return found
 
 
-def publish_call(
-    call: Competition, *, by: Any, now: datetime.datetime | None = None
-) -> Competition:
+def publish_call(call: Competition, *, by: By, now: datetime.datetime | None = None) -> Competition:
     """Announce a draft. `now` lets an import record a call announced in the past."""
     from documents.services import request_document
 
@@ -202,7 +200,7 @@ def publish_call(
 
 
 @transaction.atomic
-def cancel_call(call: Competition, *, reason: str, by: Any) -> Competition:
+def cancel_call(call: Competition, *, reason: str, by: By) -> Competition:
     call = Competition.objects.select_for_update().get(pk=call.pk)
     before = {"status": call.status}
     call.cancel(reason)
@@ -223,7 +221,7 @@ BIDDERS_GRACE = datetime.timedelta(days=7)
 
 
 @transaction.atomic
-def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: Any) -> Amendment:
+def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: By) -> Amendment:
     """Change budget or deadline of an announced call, as a public amendment."""
     call = Competition.objects.select_for_update().get(pk=call.pk)
     if not call.before_deadline(deciding_now()):
@@ -272,7 +270,7 @@ def ask_question(call: Competition, *, user: Any, text: str) -> Question:
 
 
 @transaction.atomic
-def answer_question(question: Question, *, text: str, by: Any) -> Question:
+def answer_question(question: Question, *, text: str, by: By) -> Question:
     question = Question.objects.select_for_update().get(pk=question.pk)
     before = {"answer": question.answer}
     question.answer = text.strip()

@@ -21,7 +21,7 @@ from competitions.models import (
     ProblemComment,
     ProblemSupport,
 )
-from municipal_order.lib.actors import acting_user
+from municipal_order.lib.actors import By, acting_user
 from municipal_order.lib.uploads import check_upload
 
 PROBLEM_FIELDS = [
@@ -61,7 +61,7 @@ def create_problem(
     data: dict[str, Any],
     target_groups: Any,
     minutes: UploadedFile | None,
-    by: Any,
+    by: By,
 ) -> PriorityProblem:
     problem = PriorityProblem(municipality=municipality, created_by=acting_user(by))
     for field in PROBLEM_FIELDS:
@@ -80,7 +80,7 @@ def update_problem(
     data: dict[str, Any],
     target_groups: Any,
     minutes: UploadedFile | None,
-    by: Any,
+    by: By,
 ) -> PriorityProblem:
     problem = PriorityProblem.objects.select_for_update().get(pk=problem.pk)
     if problem.status == PriorityProblem.Status.ARCHIVED:
@@ -97,7 +97,7 @@ def update_problem(
     return problem
 
 
-def _transition(problem: PriorityProblem, method: str, action: str, by: Any) -> PriorityProblem:
+def _transition(problem: PriorityProblem, method: str, action: str, by: By) -> PriorityProblem:
     with transaction.atomic():
         problem = PriorityProblem.objects.select_for_update().get(pk=problem.pk)
         before = {"status": problem.status}
@@ -107,11 +107,11 @@ def _transition(problem: PriorityProblem, method: str, action: str, by: Any) -> 
     return problem
 
 
-def publish_problem(problem: PriorityProblem, *, by: Any) -> PriorityProblem:
+def publish_problem(problem: PriorityProblem, *, by: By) -> PriorityProblem:
     return _transition(problem, "publish", "problem.published", by)
 
 
-def archive_problem(problem: PriorityProblem, *, by: Any) -> PriorityProblem:
+def archive_problem(problem: PriorityProblem, *, by: By) -> PriorityProblem:
     return _transition(problem, "archive", "problem.archived", by)
 
 
@@ -141,7 +141,7 @@ def add_comment(problem: PriorityProblem, *, user: Any, text: str) -> ProblemCom
 
 
 @transaction.atomic
-def hide_comment(comment: ProblemComment, *, reason: str, by: Any) -> ProblemComment:
+def hide_comment(comment: ProblemComment, *, reason: str, by: By) -> ProblemComment:
     comment = ProblemComment.objects.select_for_update().get(pk=comment.pk)
     if comment.hidden_at is None:
         comment.hidden_at = timezone.now()

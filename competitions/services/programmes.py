@@ -12,6 +12,7 @@ from competitions.models import (
     Programme,
     ProgrammeYear,
 )
+from municipal_order.lib.actors import By
 
 
 @transaction.atomic
@@ -21,7 +22,7 @@ def create_programme(
     data: dict[str, Any],
     budget: dict[int, Any],
     problems: Any,
-    by: Any,
+    by: By,
 ) -> Programme:
     programme = Programme.objects.create(municipality=municipality, **data)
     for year, amount in sorted(budget.items()):

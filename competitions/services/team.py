@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,12 +10,13 @@ from accounts.models import User, normalize_email
 from audit.services import record
 from competitions.exceptions import AlreadyStaff, CompetitionsError, UnknownUser
 from competitions.models import Municipality, MunicipalStaff
+from municipal_order.lib.actors import By
 from notifications.services import notify
 
 
 @transaction.atomic
 def add_municipal_staff(
-    municipality: Municipality, *, email: str, role: str, position: str = "", by: Any
+    municipality: Municipality, *, email: str, role: str, position: str = "", by: By
 ) -> MunicipalStaff:
     municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
@@ -44,7 +43,7 @@ def add_municipal_staff(
 
 
 @transaction.atomic
-def remove_municipal_staff(staff: MunicipalStaff, *, by: Any) -> None:
+def remove_municipal_staff(staff: MunicipalStaff, *, by: By) -> None:
     staff = (
         MunicipalStaff.objects.select_for_update()
         .select_related("user", "municipality")

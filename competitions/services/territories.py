@@ -28,7 +28,7 @@ from django.db import transaction
 
 from audit.services import record
 from competitions.models import District, Municipality, Region
-from municipal_order.lib.actors import Actor
+from municipal_order.lib.actors import Actor, By
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "territories.csv"
 COLUMNS = [
@@ -122,7 +122,7 @@ def _upsert(model, code: str, values: dict[str, Any], kind: str, report: ImportR
 
 
 @transaction.atomic
-def import_territories(path: Path = DEFAULT_PATH, *, by: Any = None) -> ImportReport:
+def import_territories(path: Path = DEFAULT_PATH, *, by: By | None = None) -> ImportReport:
     rows = read_rows(Path(path))
     report = ImportReport()
     errors: list[str] = []
