@@ -22,14 +22,11 @@ def password() -> str:
 
 
 @pytest.fixture
-def user(django_user_model, password):
-    from django.utils import timezone
+def user(password):
+    from tests.factories import UserFactory
 
-    return django_user_model.objects.create_user(
-        "resident@example.kg",
-        password,
-        full_name="Тестовый житель Көл-Төр",
-        email_confirmed_at=timezone.now(),
+    return UserFactory(
+        email="resident@example.kg", password=password, full_name="Тестовый житель Көл-Төр"
     )
 
 
@@ -47,40 +44,46 @@ def ensure_reference_data() -> None:
 
 
 class Cast:
-    """The people every permission test needs (STYLE.md §18)."""
+    """The people every permission test needs (STYLE.md §18), built by tests.factories.
 
-    def __init__(self, django_user_model):
+    Rows are created in a fixed order (users, then their roles) so that ids do not
+    depend on factory internals.
+    """
+
+    def __init__(self) -> None:
         ensure_reference_data()
-        from django.utils import timezone
-
-        from applications.models import Organization, OrganizationMember
-        from competitions.models import MinistryStaff, Municipality, MunicipalStaff, Region
+        from applications.models import OrganizationMember
+        from competitions.models import MunicipalStaff
+        from tests.factories import (
+            PASSWORD,
+            MinistryStaffFactory,
+            MunicipalityFactory,
+            MunicipalStaffFactory,
+            OrganizationFactory,
+            OrganizationMemberFactory,
+            RegionFactory,
+            UserFactory,
+        )
 
         def person(email: str, name: str, **extra):
-            return django_user_model.objects.create_user(
-                email,
-                "cast password 2026",
-                full_name=name,
-                email_confirmed_at=timezone.now(),
-                **extra,
-            )
+            return UserFactory(email=email, full_name=name, **extra)
 
-        self.password = "cast password 2026"
-        self.region_c = Region.objects.create(
+        self.password = PASSWORD
+        self.region_c = RegionFactory(
             code="KG-C",
             kind="oblast",
             name_ru="Чуйская область",
             name_ky="Чүй облусу",
             name_en="Chüy",
         )
-        self.region_y = Region.objects.create(
+        self.region_y = RegionFactory(
             code="KG-Y",
             kind="oblast",
             name_ru="Иссык-Кульская область",
             name_ky="Ысык-Көл облусу",
             name_en="Issyk-Kul",
         )
-        self.municipality_a = Municipality.objects.create(
+        self.municipality_a = MunicipalityFactory(
             code="cast-a",
             kind="ayil_aimak",
             region=self.region_c,
@@ -88,7 +91,7 @@ class Cast:
             name_ky="Аламүдүн айыл аймагы",
             name_en="Alamüdün AA",
         )
-        self.municipality_b = Municipality.objects.create(
+        self.municipality_b = MunicipalityFactory(
             code="cast-b",
             kind="city",
             region=self.region_y,
@@ -99,18 +102,15 @@ class Cast:
         self.officer_a = person("officer.a@cast.kg", "Officer A (head)")
         self.officer_a_weak = person("officer.a2@cast.kg", "Officer A (specialist)")
         self.officer_b = person("officer.b@cast.kg", "Officer B (head)")
-        MunicipalStaff.objects.create(
-            user=self.officer_a, municipality=self.municipality_a, role="head"
+        head, officer = MunicipalStaff.Role.HEAD, MunicipalStaff.Role.OFFICER
+        MunicipalStaffFactory(user=self.officer_a, municipality=self.municipality_a, role=head)
+        MunicipalStaffFactory(
+            user=self.officer_a_weak, municipality=self.municipality_a, role=officer
         )
-        MunicipalStaff.objects.create(
-            user=self.officer_a_weak, municipality=self.municipality_a, role="officer"
-        )
-        MunicipalStaff.objects.create(
-            user=self.officer_b, municipality=self.municipality_b, role="head"
-        )
+        MunicipalStaffFactory(user=self.officer_b, municipality=self.municipality_b, role=head)
         self.ngo_member = person("ngo@cast.kg", "NGO member", language="ky")
         self.other_ngo_member = person("other.ngo@cast.kg", "Other NGO member")
-        self.organization = Organization.objects.create(
+        self.organization = OrganizationFactory(
             name_ru="ОФ «Көмөк»",
             name_ky="«Көмөк» КФ",
             legal_form="foundation",
@@ -118,25 +118,24 @@ class Cast:
             region=self.region_c,
             municipality=self.municipality_a,
         )
-        self.other_organization = Organization.objects.create(
+        self.other_organization = OrganizationFactory(
             name_ru="ОО «Башка»",
             legal_form="public_association",
             inn="02204201710022",
             region=self.region_y,
         )
-        OrganizationMember.objects.create(
-            user=self.ngo_member, organization=self.organization, role="admin"
-        )
-        OrganizationMember.objects.create(
-            user=self.other_ngo_member, organization=self.other_organization, role="admin"
+        admin = OrganizationMember.Role.ADMIN
+        OrganizationMemberFactory(user=self.ngo_member, organization=self.organization, role=admin)
+        OrganizationMemberFactory(
+            user=self.other_ngo_member, organization=self.other_organization, role=admin
         )
         self.commission_member = person("expert@cast.kg", "Commission member")
         self.ministry = person("ministry@cast.kg", "Ministry viewer")
-        MinistryStaff.objects.create(user=self.ministry, region=None)
+        MinistryStaffFactory(user=self.ministry, region=None)
         self.ministry_y = person("ministry.y@cast.kg", "Ministry viewer, Issyk-Kul")
-        MinistryStaff.objects.create(user=self.ministry_y, region=self.region_y)
-        self.site_admin = django_user_model.objects.create_superuser(
-            "admin@cast.kg", "cast password 2026", full_name="Site administrator"
+        MinistryStaffFactory(user=self.ministry_y, region=self.region_y)
+        self.site_admin = UserFactory(
+            email="admin@cast.kg", full_name="Site administrator", site_admin=True
         )
 
     def users(self) -> dict:
@@ -154,8 +153,8 @@ class Cast:
 
 
 @pytest.fixture
-def cast(db, django_user_model) -> Cast:
-    return Cast(django_user_model)
+def cast(db) -> Cast:
+    return Cast()
 
 
 @pytest.fixture

@@ -11,14 +11,19 @@ value to `sample_kwargs`.
 
 from __future__ import annotations
 
-import pytest
-from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
+import contextlib
+import datetime
+import re
 
-from applications.models import Bid, BidSubmission
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from competitions.models import Sphere
 from documents.services import request_document
 from notifications.services import notify
+from tests.conftest import Cast
 
 # URL names anyone may open.
 PUBLIC = {
@@ -88,8 +93,6 @@ def sample_kwargs(
 
 
 def fill(route: str, values: dict[str, str]) -> str:
-    import re
-
     def repl(match):
         key = match.group(1).split(":")[-1]
         if key == "pk":  # <pk> means the object of the section it sits in
@@ -110,43 +113,54 @@ def fill(route: str, values: dict[str, str]) -> str:
     return "/" + re.sub(r"<([^>]+)>", repl, route)
 
 
-def snapshot_db() -> dict[str, list]:
-    state = {}
-    for model in apps.get_models():
-        state[model._meta.label] = sorted(
-            (tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.values()),
-        )
-    return state
+# A GET (and a refused POST) must not write: no statement of these kinds may run
+# while the request is served. Cheaper and stricter than comparing table dumps: it
+# also sees many-to-many tables and rewrites of a row with the values it had.
+WRITE = re.compile(
+    r"^\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|CREATE|DROP|ALTER)\b"
+    r"|^\s*WITH\b.*\b(?:INSERT|UPDATE|DELETE)\s",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
-@pytest.fixture
-def world(cast):
+@contextlib.contextmanager
+def no_writes(what: str):
+    """Fail if the block sends the database a statement that changes data or schema."""
+    with CaptureQueriesContext(connection) as queries:
+        yield
+    writes = [q["sql"] for q in queries.captured_queries if WRITE.match(q["sql"])]
+    assert not writes, f"{what} changed the database:\n" + "\n".join(writes)
+
+
+@pytest.fixture(autouse=True)
+def _private_media():
+    """Overrides tests/conftest.py: the world's files live in its module-wide MEDIA_ROOT."""
+
+
+def build_world(cast) -> dict[str, str]:
     from applications.services.files import add_document
-    from competitions.models import (
-        PriorityProblem,
-        ProblemComment,
-        Programme,
-        Question,
-        Sphere,
-    )
     from tests.competitions.conftest import make_call
+    from tests.factories import (
+        BidFactory,
+        BidSubmissionFactory,
+        PriorityProblemFactory,
+        ProblemCommentFactory,
+        ProgrammeFactory,
+        QuestionFactory,
+    )
     from tests.files import pdf_upload
 
-    problem = PriorityProblem.objects.create(
+    problem = PriorityProblemFactory(
         municipality=cast.municipality_a,
         title="Нет пандусов у школы",
-        description="…",
         sphere=Sphere.objects.first(),
-        status="published",
     )
-    comment = ProblemComment.objects.create(problem=problem, author=cast.ngo_member, text="Да")
-    programme = Programme.objects.create(
+    comment = ProblemCommentFactory(problem=problem, author=cast.ngo_member, text="Да")
+    programme = ProgrammeFactory(
         municipality=cast.municipality_a,
         title="Программа",
-        start_year=2026,
-        end_year=2027,
         kenesh_decision_number="12",
-        kenesh_decision_date="2025-12-20",
+        kenesh_decision_date=datetime.date(2025, 12, 20),
         needs_assessment="…",
     )
     # Rendering the PDF is not needed to walk the URLs: the row is enough.
@@ -157,22 +171,40 @@ def world(cast):
         [cast.officer_a], "municipal_staff_added", {"municipality": cast.municipality_a}
     )
     call = make_call(cast, status="published")
-    question = Question.objects.create(competition=call, asked_by=cast.ngo_member, text="?")
-    bid = Bid.objects.create(competition=call, organization=cast.organization, title="Заявка")
-    submission = BidSubmission.objects.create(
+    question = QuestionFactory(competition=call, asked_by=cast.ngo_member, text="?")
+    bid = BidFactory(competition=call, organization=cast.organization, title="Заявка")
+    submission = BidSubmissionFactory(
         bid=bid,
         receipt_number="1-0001",
         idempotency_key="walk",
-        submitted_at=timezone.now(),
         submitted_by=cast.ngo_member,
         content={"title": "Заявка"},
-        content_sha256="0" * 64,
-        requested_total=0,
     )
     file = add_document(bid, upload=pdf_upload(), requirement="", by=cast.ngo_member)
-    return cast, sample_kwargs(
+    return sample_kwargs(
         cast, doc, notification, problem, comment, programme, call, question, bid, submission, file
     )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Cast and objects, built once for the module inside a transaction rolled back at
+    its end. Each test runs in a savepoint inside it (pytest-django's `django_db`), so
+    what one test writes (a session, last_login) is gone before the next one."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("walk") / "private")
+    media.enable()
+    outer = transaction.atomic()
+    try:
+        with django_db_blocker.unblock():
+            outer.__enter__()
+            cast = Cast()
+            values = build_world(cast)
+        yield cast, values
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+        media.disable()
 
 
 @pytest.mark.django_db
@@ -195,9 +227,8 @@ def test_anonymous_never_gets_a_private_page(world, client, name, route):
 def test_get_never_changes_state(world, client_for, name, route, who):
     cast, values = world
     client = client_for(getattr(cast, who) if who else None)
-    before = snapshot_db()
-    client.get(fill(route, values))
-    assert snapshot_db() == before, f"GET {name} as {who} changed the database"
+    with no_writes(f"GET {name} as {who}"):
+        client.get(fill(route, values))
 
 
 # What any signed-in person may do, whoever owns the object: a resident's actions
@@ -227,7 +258,6 @@ def test_t11_a_stranger_posting_to_a_hidden_url_changes_nothing(world, client_fo
         pytest.skip("open to anyone signed in")
     cast, values = world
     client = client_for(cast.other_ngo_member)
-    before = snapshot_db()
-    response = client.post(fill(route, values), {"reason": "x" * 40, "verified": "on"})
+    with no_writes(f"POST {name} as a stranger"):
+        response = client.post(fill(route, values), {"reason": "x" * 40, "verified": "on"})
     assert response.status_code in {403, 404, 405}, f"POST {name}: {response.status_code}"
-    assert snapshot_db() == before, f"POST {name} as a stranger changed the database"

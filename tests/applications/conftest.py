@@ -9,7 +9,6 @@ import time_machine
 from applications.services.drafting import save_bid, start_bid
 from applications.services.files import add_document
 from applications.services.organizations import set_verification
-from competitions.models import Competition
 from tests.competitions.conftest import make_call
 from tests.files import pdf_upload
 
@@ -88,16 +87,18 @@ def fill_bid(bid, cast):
 
 @pytest.fixture
 def call(cast):
+    """Announced the day before BEFORE, closing at DEADLINE."""
     with time_machine.travel(BEFORE - datetime.timedelta(days=1), tick=False):
-        call = make_call(cast, status="published")
-    Competition.objects.filter(pk=call.pk).update(
-        opens_at=DEADLINE - datetime.timedelta(days=30),
-        closes_at=DEADLINE,
-        implementation_start=datetime.date(2027, 2, 1),
-        implementation_end=datetime.date(2027, 11, 30),
-        required_documents="\n".join(REQUIRED_DOCUMENTS),
-    )
-    call.refresh_from_db()
+        call = make_call(
+            cast,
+            status="published",
+            opens_at=DEADLINE - datetime.timedelta(days=30),
+            closes_at=DEADLINE,
+            implementation_start=datetime.date(2027, 2, 1),
+            implementation_end=datetime.date(2027, 11, 30),
+            required_documents="\n".join(REQUIRED_DOCUMENTS),
+        )
+    call.refresh_from_db()  # the values as the views read them (Decimal amounts)
     return call
 
 

@@ -91,16 +91,27 @@ def test_t4_nothing_a_ministry_viewer_or_the_public_opens_shows_a_sealed_bid(
         f"/problems/{bid.problem_id}/",
         "/notifications/",
     ]
+    # Every page is read by both, except the notifications, which are the ministry
+    # viewer's own: a page that stops answering 200 would otherwise pass unread.
+    must_read = {(who, url) for who in ("ministry", None) for url in pages} - {
+        (None, "/notifications/")
+    }
+    read = set()
     with time_machine.travel(BEFORE, tick=False):
-        for who in (cast.ministry, None):
-            client = client_for(who)
+        for who in ("ministry", None):
+            client = client_for(getattr(cast, who) if who else None)
             for url in pages:
                 response = client.get(url)
                 if response.status_code != 200:
                     continue
                 html = response.content.decode()
                 for secret in secrets(bid):
-                    assert secret not in html, (url, secret)
+                    assert secret not in html, (who, url, secret)
+                read.add((who, url))
+        anonymous = client_for(None).get("/notifications/")
+        assert anonymous.status_code == 302
+        assert anonymous["Location"].startswith("/accounts/login/")
+    assert read == must_read, f"not read: {sorted(must_read - read, key=str)}"
 
 
 def test_a_site_admin_breaks_the_seal_with_a_public_reason(

@@ -12,6 +12,7 @@ from audit.models import AuditEvent
 from competitions.models import Amendment, Competition, PriorityProblem, Programme, Question
 from documents.models import GeneratedDocument
 from tests.competitions.conftest import make_call
+from tests.factories import CommissionMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,11 +227,21 @@ def test_an_incomplete_call_is_not_announced(cast, client_for, draft_call):
     assert any("100" in str(m) for m in response.context["messages"])
 
 
-def test_the_civil_society_share_is_enforced(cast, client_for, draft_call):
+def test_the_civil_society_share_is_enforced(cast, english, draft_call):
+    # One civil-society seat of two is 50%: the share is all this call lacks.
     Competition.objects.filter(pk=draft_call.pk).update(civil_society_min_pct=60)
-    client_for(cast.officer_a).post(workspace(draft_call, "publish"))
+    response = english(cast.officer_a).post(workspace(draft_call, "publish"), follow=True)
     draft_call.refresh_from_db()
     assert draft_call.status == Competition.Status.DRAFT
+    assert [str(m) for m in response.context["messages"]] == [
+        "Civil society holds 50% of the commission seats; this call requires at least 60%."
+    ]
+    # A second civil-society seat (2 of 3) and nothing else: now it is announced.
+    CommissionMemberFactory(competition=draft_call, affiliation="civil_society")
+    response = english(cast.officer_a).post(workspace(draft_call, "publish"))
+    assert response.status_code == 302
+    draft_call.refresh_from_db()
+    assert draft_call.status == Competition.Status.PUBLISHED
 
 
 def test_announce_outsider_404_weak_403(cast, client_for, draft_call):
