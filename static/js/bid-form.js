@@ -2,7 +2,8 @@
  *
  * Autosave posts the step's form to its own URL with "X-Autosave: 1" a few
  * seconds after typing stops, and at the latest 20 s after the first unsaved
- * change, so at most ~30 s of typing can be lost. Nothing is kept in the
+ * change, so at most ~20 s of typing can be lost; hiding or closing the page
+ * sends what is unsaved once more (visibilitychange). Nothing is kept in the
  * browser's storage: the draft lives on the server only. A conflict (a
  * colleague saved meanwhile) stops autosave and says so; the page keeps
  * what was typed.
