@@ -80,15 +80,22 @@ def call_manage_panel(request: HttpRequest, call: Competition) -> dict[str, Any]
     }
 
 
+def _organizations_url(municipality: Municipality) -> str:
+    return reverse("applications:verification_list", args=[municipality.code])
+
+
 def workspace_panel(request: HttpRequest, municipality: Municipality) -> dict[str, Any] | None:
-    """Organisations of the municipality still waiting for verification."""
+    """Organisations of the municipality still waiting for verification, if any."""
     waiting = Organization.objects.filter(
         municipality=municipality, verified_at__isnull=True
     ).count()
-    return {
-        "unverified": waiting,
-        "url": reverse("applications:verification_list", args=[municipality.code]),
-    }
+    if not waiting:
+        return None
+    return {"unverified": waiting, "url": _organizations_url(municipality)}
+
+
+def workspace_link(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
+    return {"url": _organizations_url(municipality)}
 
 
 def _holds_work(call: Competition) -> bool:
@@ -129,6 +136,9 @@ def register() -> None:
     )
     extensions.WORKSPACE.register(
         Panel("organizations", "applications/panels/_workspace.html", workspace_panel, order=10)
+    )
+    extensions.WORKSPACE_LINKS.register(
+        Panel("organizations", "applications/panels/_workspace_link.html", workspace_link, order=10)
     )
     extensions.register_amendment_handler(
         extensions.AmendmentHandler("bids", holds_work=_holds_work, amended=_call_amended)

@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 CALL_PAGE = Slot("competitions.call_page")
 # The officer's page of an announced call (bids, admission, evaluation, projects).
 CALL_MANAGE = Slot("competitions.call_manage")
-# The municipality's workspace (what needs the officer's attention).
+# The municipality's workspace: what needs the officer's attention ...
 WORKSPACE = Slot("competitions.workspace")
+# ... and the buttons at its top, to the later apps' own pages.
+WORKSPACE_LINKS = Slot("competitions.workspace_links")
 
 # name -> () -> an expression annotated on each call by `with_counts()`.
 _CALL_COUNTS: dict[str, Callable[[], Expression]] = {}

@@ -35,6 +35,7 @@ def test_the_applications_app_registers_its_panels_and_handlers():
     assert [p.key for p in extensions.CALL_PAGE.panels()] == ["bids"]
     assert [p.key for p in extensions.CALL_MANAGE.panels()] == ["bids"]
     assert [p.key for p in extensions.WORKSPACE.panels()] == ["organizations"]
+    assert [p.key for p in extensions.WORKSPACE_LINKS.panels()] == ["organizations"]
     assert [h.key for h in extensions.amendment_handlers()] == ["bids"]
     assert set(extensions.call_counts()) == {"bids_received"}
 
@@ -95,4 +96,15 @@ def test_the_workspace_shows_organisations_waiting_for_verification(cast, client
     page = client_for(cast.officer_a).get("/municipalities/cast-a/workspace/")
     (panel,) = [p for p in page.context["panels"] if p.key == "organizations"]
     assert panel.context["unverified"] == 1  # the cast's organisation
+    assert "/municipalities/cast-a/workspace/organizations/" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_with_every_organisation_verified_only_the_link_remains(cast, client_for):
+    from applications.services.organizations import set_verification
+
+    set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
+    page = client_for(cast.officer_a).get("/municipalities/cast-a/workspace/")
+    assert [p.key for p in page.context["panels"]] == []
+    assert [p.key for p in page.context["links"]] == ["organizations"]
     assert "/municipalities/cast-a/workspace/organizations/" in page.content.decode()

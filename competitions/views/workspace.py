@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import is_site_admin
 from audit.models import AuditEvent
 from competitions.exceptions import CompetitionsError
-from competitions.extensions import WORKSPACE
+from competitions.extensions import WORKSPACE, WORKSPACE_LINKS
 from competitions.forms import AddStaffForm
 from competitions.models import MunicipalStaff
 from competitions.permissions import (
@@ -49,6 +49,7 @@ def _workspace_context(request: HttpRequest, municipality, form: AddStaffForm) -
         .with_counts()
         .order_by("-created_at")[:10],
         "panels": WORKSPACE.collect(request, municipality),
+        "links": WORKSPACE_LINKS.collect(request, municipality),
         "draft_problems": municipality.problems.filter(status="draft")[:10],
         "documents": GeneratedDocument.objects.filter(
             object_type="competitions.municipality", object_id=str(municipality.pk)
