@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core import checks
 from django.db import models, transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -61,31 +62,22 @@ class AuditedModelAdmin(admin.ModelAdmin):
             after=after,
         )
 
-    def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
-    ) -> None:
-        super().save_related(request, form, formsets, change)
-        for formset in formsets:
-            for inline_obj in formset.new_objects + [o for o, _ in formset.changed_objects]:
-                record(
-                    self._action("inline_saved"),
-                    form.instance,
-                    by=request,
-                    after={
-                        "model": inline_obj._meta.label,
-                        "pk": str(inline_obj.pk),
-                    },
+    def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
+        # Inline rows would change without an audit row of their own: refuse them at
+        # start-up (`manage.py check`) unless they are read-only.
+        errors = super().check(**kwargs)
+        for inline in self.inlines:
+            if not issubclass(inline, ReadOnlyInline):
+                errors.append(
+                    checks.Error(
+                        f"{inline.__name__} on {type(self).__name__} is editable: "
+                        "inline changes would not be audited.",
+                        hint="Make it a ReadOnlyInline and change the rows through a service.",
+                        obj=type(self),
+                        id="audit.E001",
+                    )
                 )
-            for inline_obj in formset.deleted_objects:
-                record(
-                    self._action("inline_deleted"),
-                    form.instance,
-                    by=request,
-                    before={
-                        "model": inline_obj._meta.label,
-                        "pk": str(inline_obj.pk),
-                    },
-                )
+        return errors
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():

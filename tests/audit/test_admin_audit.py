@@ -115,3 +115,21 @@ def test_deleting_reference_data_in_the_admin_is_audited(admin_client, cast):
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="admin.region.deleted")
     assert event.before["code"] == "KG-Y"
+
+
+def test_an_editable_inline_on_an_audited_admin_fails_the_system_check():
+    from django.contrib import admin as django_admin
+
+    from audit.admin import AuditedModelAdmin
+
+    class EditableMembers(django_admin.TabularInline):
+        model = OrganizationMember
+
+    class Careless(AuditedModelAdmin):
+        inlines = [EditableMembers]
+
+    errors = Careless(Organization, django_admin.site).check()
+    assert [e.id for e in errors] == ["audit.E001"]
+    from applications.admin import OrganizationAdmin
+
+    assert OrganizationAdmin(Organization, django_admin.site).check() == []
