@@ -13,7 +13,7 @@ from applications.models import (
 )
 from applications.selectors import editors_of
 from applications.steps import missing_items
-from competitions.models import Competition
+from competitions.phases import Phase, phase_q
 from notifications.services import notify
 
 REMIND_BEFORE = datetime.timedelta(hours=48)
@@ -25,14 +25,15 @@ def remind_unsubmitted(*, now: datetime.datetime | None = None) -> int:
     Safe to run often and from several workers: each bid is claimed by an update.
     """
     now = now or timezone.now()
-    due = Bid.objects.filter(
-        status=Bid.Status.DRAFT,
-        reminded_at__isnull=True,
-        competition__status=Competition.Status.PUBLISHED,
-        competition__opens_at__lte=now,
-        competition__closes_at__gt=now,
-        competition__closes_at__lte=now + REMIND_BEFORE,
-    ).select_related("competition", "organization")
+    due = (
+        Bid.objects.filter(phase_q(Phase.ACCEPTING, now=now, prefix="competition__"))
+        .filter(
+            status=Bid.Status.DRAFT,
+            reminded_at__isnull=True,
+            competition__closes_at__lte=now + REMIND_BEFORE,
+        )
+        .select_related("competition", "organization")
+    )
     sent = 0
     for bid in due:
         with transaction.atomic():

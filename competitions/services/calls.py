@@ -224,7 +224,8 @@ BIDDERS_GRACE = datetime.timedelta(days=7)
 def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: By) -> Amendment:
     """Change budget or deadline of an announced call, as a public amendment."""
     call = Competition.objects.select_for_update().get(pk=call.pk)
-    if not call.before_deadline(deciding_now()):
+    now = deciding_now()
+    if not call.before_deadline(now):
         raise CompetitionsError(_("Only an announced call before its deadline can be amended."))
     before = snapshot(call, AMENDABLE)
     for field, value in changes.items():
@@ -236,13 +237,13 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: B
             setattr(call, field, value)
     if call.max_per_bid > call.total_budget:
         raise CompetitionsError(_("The maximum per bid cannot exceed the total budget."))
-    if call.closes_at <= timezone.now():
+    if call.closes_at <= now:
         raise CompetitionsError(_("The deadline must be in the future."))
     # Whoever already prepared work under the old conditions (applicants, say)
     # gets at least a week to adapt it; later apps tell through their handlers.
     handlers = amendment_handlers()
     if any(handler.holds_work(call) for handler in handlers):
-        earliest = timezone.now() + BIDDERS_GRACE
+        earliest = now + BIDDERS_GRACE
         if call.closes_at < earliest:
             call.closes_at = earliest
     after = snapshot(call, AMENDABLE)
