@@ -15,7 +15,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_site_admin
-from applications.models import Organization, OrganizationMember
+from applications.models import Bid, BidDocument, BidSubmission, Organization, OrganizationMember
 from competitions.models import Competition
 from municipal_order.lib.clock import deciding_now
 
@@ -100,8 +100,6 @@ def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
     The returned bid carries `member_role`: the reader's role in its organisation,
     or None for an officer or administrator reading it from outside.
     """
-    from applications.models import Bid
-
     user = request.user
     if not user.is_authenticated:
         raise Http404
@@ -134,15 +132,47 @@ def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
             "authz_denied", extra={"user": user.pk, "object": f"bid:{bid.pk}", "write": write}
         )
         raise Http404
+    if _sealed_to_late_member(bid, membership):
+        security_log.warning(
+            "sealed_to_late_member", extra={"user": user.pk, "object": f"bid:{bid.pk}"}
+        )
+        raise PermissionDenied(
+            _(
+                "This bid was submitted sealed before you joined the organisation: it "
+                "opens to you at the deadline."
+            )
+            + " "
+            + sealed_message(bid.competition)
+        )
     if write and membership.role not in _WRITE:
         raise PermissionDenied(_("Your role in the organisation only allows reading."))
     return bid
 
 
+def _sealed_to_late_member(bid: Bid, membership: OrganizationMember) -> bool:
+    """Sealed content stays closed to whoever became a member after it was sealed:
+    joining the organisation is no way around the seal (only a public seal break is).
+
+    The moment that counts is the submission, not the call's opening: a member who
+    joined while the bid was still a draft could read the draft anyway.
+    """
+    call = bid.competition
+    if bid.status != bid.Status.SUBMITTED or not is_sealed(call):
+        return False
+    sealed_at = (
+        bid.submissions.filter(status=BidSubmission.Status.ACTIVE)
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    return (
+        sealed_at is not None
+        and membership.created_at > sealed_at
+        and not call.seal_breaks.exists()
+    )
+
+
 def get_bid_document_for_user(request: HttpRequest, pk, document_id, *, write: bool = False):
     """A file of a bid, with the bid's own rules; removed files only for reading."""
-    from applications.models import BidDocument
-
     bid = get_bid_for_user(request, pk, write=write)
     documents = bid.documents.current() if write else bid.documents.all()
     try:
