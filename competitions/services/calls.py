@@ -266,7 +266,11 @@ def ask_question(call: Competition, *, user: Any, text: str) -> Question:
     if not call.before_deadline(deciding_now()):
         raise CompetitionsError(_("Questions are taken until the deadline."))
     question = Question.objects.create(competition=call, asked_by=user, text=text.strip())
-    record("call.question_asked", call, by=user, after={"question": question.pk})
+    # The row keeps who asked (accountability); pages show it without the name, as the
+    # public Q&A does: before the deadline a name would reveal a likely applicant.
+    record(
+        "call.question_asked", call, by=user, after={"question": question.pk, "anonymous": True}
+    )
     return question
 
 

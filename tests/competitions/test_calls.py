@@ -363,6 +363,19 @@ def test_questions_are_answered_publicly_without_the_askers_name(cast, client_fo
     assert cast.ngo_member.email not in page
 
 
+def test_the_officers_call_history_does_not_name_who_asked(cast, client_for, open_call):
+    """Security item 15: a name in the history would reveal a likely applicant."""
+    from audit.models import AuditEvent
+
+    client_for(cast.ngo_member).post(f"/calls/{open_call.pk}/questions/", {"text": "Сроки?"})
+    page = client_for(cast.officer_a).get(workspace(open_call)).content.decode()
+    assert "Сроки?" in page  # the officer sees the question to answer it
+    assert cast.ngo_member.full_name not in page
+    assert cast.ngo_member.email not in page
+    # The audit row still knows who asked.
+    assert AuditEvent.objects.get(action="call.question_asked").actor == cast.ngo_member
+
+
 def test_an_amendment_gives_applicants_a_week_and_tells_them(
     cast, client_for, open_call, django_capture_on_commit_callbacks
 ):
