@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from municipal_order.lib.identifiers import phone_validator
+
 
 def normalize_email(email: str) -> str:
     """E-mail addresses are compared case-insensitively everywhere; store them lowercased."""
@@ -40,7 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[phone_validator])
     language = models.CharField(
         _("preferred language"),
         max_length=8,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Bid, BudgetLine, Organization, OrganizationMember
 from applications.services.drafting import BID_FIELDS
 from applications.services.organizations import ORGANIZATION_FIELDS
+from municipal_order.lib.identifiers import compact, inn_validator
 from municipal_order.lib.uploads import check_upload
 
 
@@ -41,9 +42,8 @@ class OrganizationForm(forms.ModelForm):
         )
 
     def clean_inn(self) -> str:
-        inn = "".join(self.cleaned_data["inn"].split())
-        if not inn.isdigit() or len(inn) != 14:
-            raise forms.ValidationError(_("The INN has exactly 14 digits."))
+        inn = compact(self.cleaned_data["inn"])
+        inn_validator(inn)  # ASCII digits only: no look-alike of a registered INN
         taken = Organization.objects.filter(inn=inn).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(
@@ -53,6 +53,13 @@ class OrganizationForm(forms.ModelForm):
                 )
             )
         return inn
+
+    # Bank details are printed in groups ("1280 0160 …"); stored without the spaces.
+    def clean_bank_bic(self) -> str:
+        return compact(self.cleaned_data["bank_bic"])
+
+    def clean_bank_account(self) -> str:
+        return compact(self.cleaned_data["bank_account"])
 
     def clean_charter(self):
         upload = self.cleaned_data.get("charter")

@@ -4,15 +4,14 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from competitions.models import LegalForm, Municipality, Region
 from municipal_order.lib.i18n import LocalizedName
+from municipal_order.lib.identifiers import digits_validator, inn_validator, phone_validator
 from municipal_order.lib.storage import private_storage, random_upload_path
-
-inn_validator = RegexValidator(r"^\d{14}$", _("The INN has exactly 14 digits."))
 
 
 class Organization(LocalizedName, models.Model):
@@ -41,12 +40,14 @@ class Organization(LocalizedName, models.Model):
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[phone_validator])
     head_name = models.CharField(_("head of the organisation"), max_length=200, blank=True)
     head_position = models.CharField(_("head's position"), max_length=160, blank=True)
     bank_name = models.CharField(_("bank"), max_length=160, blank=True)
-    bank_bic = models.CharField(_("BIC"), max_length=16, blank=True)
-    bank_account = models.CharField(_("account No."), max_length=34, blank=True)
+    bank_bic = models.CharField(_("BIC"), max_length=16, blank=True, validators=[digits_validator])
+    bank_account = models.CharField(
+        _("account No."), max_length=34, blank=True, validators=[digits_validator]
+    )
     charter = models.FileField(
         _("charter"),
         storage=private_storage,
@@ -73,6 +74,12 @@ class Organization(LocalizedName, models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_ru"]
+        constraints = [
+            # The database refuses a look-alike INN too (full-width or other digits).
+            models.CheckConstraint(
+                condition=Q(inn__regex=r"^[0-9]{14}$"), name="organization_inn_ascii_digits"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
