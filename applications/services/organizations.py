@@ -40,6 +40,18 @@ ORGANIZATION_FIELDS = [
     "bank_account",
 ]
 INVITATION_DAYS = 14
+# What an officer checks when verifying: changing any of it withdraws the verification
+# (a renamed or relocated organisation is not the one that was vouched for).
+VERIFIED_FACTS = (
+    "inn",
+    "registration_number",
+    "registration_date",
+    "legal_form",
+    "name_ru",
+    "name_ky",
+    "region",
+    "municipality",
+)
 Role = OrganizationMember.Role
 
 
@@ -87,15 +99,17 @@ def update_organization(
         if field in data:
             setattr(organization, field, data[field])
     _attach_charter(organization, charter)
-    identity_changed = any(
-        before[f] != _snapshot(organization)[f]
-        for f in ("inn", "registration_number", "legal_form")
-    )
+    after = _snapshot(organization)
+    identity_changed = any(before[f] != after[f] for f in VERIFIED_FACTS)
     if identity_changed and organization.verified_at:
-        # Verification vouched for the old identity data: it has to be done again.
+        # Verification vouched for the old facts: it has to be done again.
         organization.verified_at = None
         organization.verified_by = None
         organization.verification_note = ""
+        changed = sorted(f for f in VERIFIED_FACTS if before[f] != after[f])
+        record(
+            "organization.verification_withdrawn", organization, by=by, after={"changed": changed}
+        )
     organization.full_clean()
     organization.save()
     after = _snapshot(organization)

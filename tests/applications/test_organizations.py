@@ -115,6 +115,59 @@ def test_changing_the_inn_withdraws_verification(cast, client_for):
     assert not cast.organization.is_verified
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"name_ru": "ОФ «Көмөк Плюс»"}, {"name_ky": "«Көмөк Плюс» КФ"}, {"municipality": "b"}],
+    ids=["renamed-ru", "renamed-ky", "moved"],
+)
+def test_renaming_or_moving_a_verified_organisation_withdraws_verification(
+    cast, client_for, change
+):
+    """Security item 11: verification vouched for the name and the place too."""
+    from applications.services.organizations import set_verification
+    from audit.models import AuditEvent
+
+    set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
+    if change.get("municipality") == "b":
+        change = {"municipality": cast.municipality_b.pk, "region": cast.region_y.pk}
+    data = {**org_data(cast, inn=cast.organization.inn), **_current(cast.organization), **change}
+    url = f"/organizations/{cast.organization.pk}/edit/"
+    assert client_for(cast.ngo_member).post(url, data).status_code == 302
+    cast.organization.refresh_from_db()
+    assert not cast.organization.is_verified
+    assert AuditEvent.objects.filter(action="organization.verification_withdrawn").exists()
+
+
+def test_changing_the_address_or_phone_keeps_verification(cast, client_for):
+    from applications.services.organizations import set_verification
+
+    set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
+    data = {
+        **org_data(cast, inn=cast.organization.inn),
+        **_current(cast.organization),
+        "address": "с. Аламүдүн, ул. Советская 5",
+        "phone": "+996 700 000 001",
+    }
+    url = f"/organizations/{cast.organization.pk}/edit/"
+    assert client_for(cast.ngo_member).post(url, data).status_code == 302
+    cast.organization.refresh_from_db()
+    assert cast.organization.is_verified
+    assert cast.organization.address == "с. Аламүдүн, ул. Советская 5"
+
+
+def _current(organization):
+    """The organisation's verified facts as its edit form shows them."""
+    return {
+        "name_ru": organization.name_ru,
+        "name_ky": organization.name_ky,
+        "legal_form": organization.legal_form,
+        "registration_number": organization.registration_number,
+        "registration_date": organization.registration_date or "",
+        "region": organization.region_id,
+        "municipality": organization.municipality_id or "",
+    }
+
+
 def test_invite_accept_and_manage_members(cast, client_for, django_capture_on_commit_callbacks):
     admin = client_for(cast.ngo_member)
     invite_url = f"/organizations/{cast.organization.pk}/members/invite/"
