@@ -37,12 +37,14 @@ class SignupForm(forms.ModelForm):
         }
 
     def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail already exists. Log in or reset your password.")
-            )
-        return email
+        # No "already registered" error: that would tell anyone which addresses have
+        # accounts. The service writes to the address's owner instead.
+        return normalize_email(self.cleaned_data["email"])
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The same reason: the model's unique e-mail (field and constraint) is left to
+        # the service; the form field has already checked the address's format.
+        return {*super()._get_validation_exclusions(), "email"}
 
     def clean(self) -> dict:
         cleaned = super().clean()

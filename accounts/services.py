@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, normalize_email
 from accounts.tokens import make_activation_token
 from audit.services import record, snapshot
+from municipal_order.lib.actors import Actor
 from notifications.services import queue_email
 
 PROFILE_FIELDS = ["full_name", "phone", "language"]
@@ -26,24 +27,49 @@ def register_user(
     phone: str = "",
     language: str = "ru",
     request: Any = None,
-) -> User:
-    """Create an inactive account and send the confirmation link after commit."""
-    user = User.objects.create_user(
-        email,
-        password,
-        full_name=full_name,
-        phone=phone,
-        language=language,
-        is_active=False,
+) -> User | None:
+    """Create an inactive account and send the confirmation link after commit.
+
+    For an address that already has an account (also one created a moment ago by a
+    concurrent sign-up) nothing is created and the address's owner is told instead:
+    the page answers the same either way, so sign-up reveals no accounts.
+    """
+    email = normalize_email(email)
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():  # a savepoint: the race's loser continues below
+                user = User.objects.create_user(
+                    email,
+                    password,
+                    full_name=full_name,
+                    phone=phone,
+                    language=language,
+                    is_active=False,
+                )
+        except IntegrityError:
+            existing = User.objects.get(email=email)
+        else:
+            record(
+                "user.registered",
+                user,
+                by=request or user,
+                after=snapshot(user, ["email", *PROFILE_FIELDS]),
+            )
+            _send_activation(user)
+            return user
+    record("user.signup_for_existing_account", existing, by=request or Actor.system("signup"))
+    queue_email(
+        "signup_existing",
+        existing.email,
+        {
+            "user": existing,
+            "login": settings.SITE_URL + reverse("accounts:login"),
+            "reset": settings.SITE_URL + reverse("accounts:password_reset"),
+        },
+        language=existing.language,
     )
-    record(
-        "user.registered",
-        user,
-        by=request or user,
-        after=snapshot(user, ["email", *PROFILE_FIELDS]),
-    )
-    _send_activation(user)
-    return user
+    return None
 
 
 def _send_activation(user: User) -> None:

@@ -20,7 +20,7 @@ from accounts.forms import (
     SafePasswordResetForm,
     SignupForm,
 )
-from accounts.tokens import read_activation_token
+from accounts.tokens import LinkState, read_activation_token
 
 
 def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
@@ -85,8 +85,11 @@ def signup_done(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; POST confirms. Mail scanners that prefetch links change nothing."""
-    user = read_activation_token(token)
-    if user is None:
+    user, state = read_activation_token(token)
+    if state is LinkState.USED:
+        # Single use: a second click (or someone else holding the link) logs nobody in.
+        return render(request, "accounts/activation_used.html", status=410)
+    if user is None or state is not LinkState.VALID:
         return render(request, "accounts/activation_invalid.html", status=400)
     if request.method == "POST":
         user = services.confirm_email(user, request=request)

@@ -97,6 +97,37 @@ def test_an_expired_activation_link_is_refused(client, django_capture_on_commit_
     assert not User.objects.get().is_active
 
 
+def test_an_activation_link_works_once_and_logs_in_only_then(
+    client, django_capture_on_commit_callbacks
+):
+    """Security item 3: the link was reusable for 3 days, even after a password change."""
+    from accounts.services import set_password
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", FORM)
+    link = activation_link(mail.outbox[0])
+    assert client.post(link).status_code == 302
+    client.post("/accounts/logout/")
+    user = User.objects.get()
+    set_password(user, password="a brand new passphrase 2026", action="user.password_changed")
+
+    for attempt in (client.get(link), client.post(link)):
+        assert attempt.status_code == 410
+        assert "_auth_user_id" not in client.session
+    assert "/accounts/login/" in client.get(link).content.decode()
+
+
+def test_a_link_made_before_the_address_changed_is_refused(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", FORM)
+    link = activation_link(mail.outbox[0])
+    User.objects.update(email="other.person@example.kg")
+    assert client.post(link).status_code == 400
+    assert not User.objects.get().is_active
+
+
 def test_invalid_signup_keeps_what_was_typed_and_explains(client):
     data = {**FORM, "password2": "something else entirely"}
     response = client.post("/accounts/signup/", data, HTTP_ACCEPT_LANGUAGE="ru")
@@ -116,11 +147,44 @@ def test_short_and_common_passwords_are_refused(client):
     assert not User.objects.exists()
 
 
-def test_signup_with_an_existing_email_is_refused(client, user):
-    response = client.post("/accounts/signup/", {**FORM, "email": "RESIDENT@example.kg"})
-    assert response.status_code == 200
-    assert "email" in response.context["form"].errors
-    assert User.objects.count() == 1
+def test_signup_with_an_existing_email_answers_the_same_and_tells_the_owner(
+    client, user, django_capture_on_commit_callbacks
+):
+    """Sign-up does not reveal which addresses have accounts (security, low)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post("/accounts/signup/", {**FORM, "email": "RESIDENT@example.kg"})
+        free = client.post("/accounts/signup/", FORM)
+    assert taken.status_code == free.status_code == 302
+    assert taken["Location"] == free["Location"] == "/accounts/signup/done/"
+    assert User.objects.count() == 2  # the resident and the new person, nobody else
+    to_owner = [m for m in mail.outbox if m.to == ["resident@example.kg"]]
+    assert len(to_owner) == 1
+    assert "/accounts/password/reset/" in to_owner[0].body
+    user.refresh_from_db()
+    assert user.full_name == "Тестовый житель Көл-Төр"  # the account is untouched
+
+
+def test_a_concurrent_signup_with_the_same_email_gives_no_error(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Security item 8: the loser of the race got a 500; now it gets the same page."""
+    from accounts import services
+
+    real_filter = User.objects.filter
+
+    def racing_filter(*args, **kwargs):
+        # The other sign-up commits between our check and our insert.
+        if kwargs.get("email") == "new.person@example.kg" and not real_filter(**kwargs).exists():
+            User.objects.create_user("new.person@example.kg", "x" * 20, full_name="Other tab")
+            return real_filter(pk=None)
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(services.User.objects, "filter", racing_filter)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", FORM)
+    monkeypatch.undo()
+    assert response.status_code == 302
+    assert User.objects.filter(email="new.person@example.kg").count() == 1
 
 
 def test_resend_does_not_reveal_whether_an_account_exists(
