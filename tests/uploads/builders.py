@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from xml.sax.saxutils import quoteattr
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -123,6 +124,47 @@ CONTENT_TYPES = (
 DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 DOCM_MAIN = b"application/vnd.ms-word.document.macroEnabled.main+xml"
 XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+# Relationship types: the ISO/ECMA ones and Microsoft's extensions.
+OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+MS_REL = "http://schemas.microsoft.com/office/2006/relationships/"
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
+VBA_PROJECT = "application/vnd.ms-office.vbaProject"
+OLE_OBJECT = "application/vnd.openxmlformats-officedocument.oleObject"
+# The first bytes of an OLE compound file: VBA projects, OLE objects, ActiveX binaries.
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def rels(*relationships: tuple[str, str, str | None]) -> bytes:
+    """A relationships part from (type, target, target mode or None) triples."""
+    items = "".join(
+        f'<Relationship Id="rId{i}" Type={quoteattr(kind)} Target={quoteattr(target)}'
+        + (f" TargetMode={quoteattr(mode)}" if mode else "")
+        + "/>"
+        for i, (kind, target, mode) in enumerate(relationships, 1)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<Relationships xmlns="{RELS_NS}">{items}</Relationships>'
+    ).encode()
+
+
+def content_types(overrides: dict[str, str], defaults: dict[str, str] | None = None) -> bytes:
+    """``[Content_Types].xml`` with ``Default`` (by extension) and ``Override`` (by part)."""
+    entries = {"xml": "application/xml", "rels": RELS_TYPE, **(defaults or {})}
+    items = "".join(
+        f"<Default Extension={quoteattr(ext)} ContentType={quoteattr(kind)}/>"
+        for ext, kind in entries.items()
+    ) + "".join(
+        f"<Override PartName={quoteattr('/' + name)} ContentType={quoteattr(kind)}/>"
+        for name, kind in overrides.items()
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{TYPES_NS}">{items}</Types>'.encode()
+    )
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:

@@ -10,6 +10,7 @@ import pytest
 
 from municipal_order.lib.uploads import (
     MB,
+    check_upload,
 )
 from municipal_order.lib.uploads import office as upload_office
 from tests.uploads.builders import (
@@ -73,6 +74,15 @@ def test_many_members_or_a_large_total_is_a_bomb(monkeypatch):
     noise = hashlib.sha256(b"x").digest() * 4000  # 128 KB that does not compress
     data = zip_bytes({**docx_members(), "word/media/photo.bin": noise})
     assert refused(upload("plan.docx", data), kinds=OFFICE).code == "suspicious_archive"
+
+
+def test_package_xml_past_its_limit_is_a_bomb(monkeypatch):
+    # Relationship parts and content types are parsed, so they have a bound of their own.
+    monkeypatch.setattr(upload_office, "ZIP_MAX_PACKAGE_XML", 1000)
+    assert check_upload(upload("plan.docx", zip_bytes(docx_members())), kinds=OFFICE)
+    for part in ("word/_rels/document.xml.rels", "[CONTENT_TYPES].XML"):
+        data = zip_bytes({**docx_members(), part: b"<Relationships/>" * 70})
+        assert refused(upload("plan.docx", data), kinds=OFFICE).code == "suspicious_archive"
 
 
 def test_a_damaged_zip_is_refused():

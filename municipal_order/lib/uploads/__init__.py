@@ -5,12 +5,18 @@ structural check per kind) and refuses what the portal must never store or hand
 on to the commission:
 
 * PDFs with active content — JavaScript, launch actions, attached files, rich
-  media, XFA forms, form submission/import and embedded go-to actions — found
-  both by a cheap scan of the raw bytes (with ``#xx`` escapes in names undone)
-  and by walking every indirect object with pypdf, including the objects packed
-  in compressed object streams; password-protected and damaged PDFs;
-* DOCX/XLSX packages that carry macros or ActiveX controls, that unpack to far
-  more than they weigh (zip bombs), or that are damaged;
+  media, XFA forms, form submission/import and embedded go-to actions — and
+  PDFs whose /OpenAction or /AA actions open a web address, another file or
+  media by themselves (the same action behind a link the reader clicks is
+  fine), found both by a cheap scan of the raw bytes (with ``#xx`` escapes in
+  names undone) and by walking every indirect object with pypdf, including the
+  objects packed in compressed object streams; password-protected and damaged
+  PDFs;
+* DOCX/XLSX packages that carry macros or ActiveX controls (found by declared
+  content type, relationship type and OLE header as well as by name), embedded
+  objects, or external relationships that fetch something on opening (a remote
+  template, a linked OLE object, frame, sub-document or workbook); packages
+  that unpack to far more than they weigh (zip bombs), or that are damaged;
 * empty and oversized files.
 
 Every refusal is a ``ValidationError`` (an ``UploadRejected``) with a code and a

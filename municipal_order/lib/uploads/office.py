@@ -1,8 +1,9 @@
-"""DOCX and XLSX: macros, ActiveX controls, zip bombs and damaged packages are refused."""
+"""DOCX and XLSX: macros, ActiveX controls, embedded objects, external links that fetch
+something on opening, zip bombs and damaged packages are refused (the parts are judged
+in office_parts)."""
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 import zlib
 from typing import IO
@@ -10,6 +11,14 @@ from typing import IO
 from django.utils.translation import gettext_lazy as _
 
 from municipal_order.lib.uploads.errors import MB, UploadRejected
+from municipal_order.lib.uploads.office_parts import (
+    EMBEDDED,
+    EXTERNAL,
+    MACRO,
+    DamagedPackage,
+    inspect_parts,
+    is_package_xml,
+)
 
 # ZIP (DOCX/XLSX) limits. The ratio limit applies to members that unpack to
 # more than ZIP_RATIO_FLOOR: a small, very repetitive XML part is no bomb.
@@ -25,10 +34,28 @@ ZIP_MAX_RATIO = 100
 ZIP_RATIO_FLOOR = 1 * MB
 
 
-ZIP_MAX_CONTENT_TYPES = 1 * MB
+# The package XML that is parsed (relationship parts and [Content_Types].xml,
+# ~40 MB/s) all together: real packages have some kilobytes of it; 16 MB is
+# ~100,000 relationships.
+ZIP_MAX_PACKAGE_XML = 16 * MB
 
 
 OFFICE_MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+# All "active_content", like macros; the words say what to change.
+_REFUSALS = {
+    MACRO: _(
+        "The document contains macros or ActiveX controls; save it as a plain .docx or .xlsx file."
+    ),
+    EMBEDDED: _(
+        "The document contains embedded objects (other files or OLE objects inside it); "
+        "remove them or insert them as pictures, then save it as a plain .docx or .xlsx file."
+    ),
+    EXTERNAL: _(
+        "The document loads a template, an object or data from another location when it "
+        "is opened; remove these links and save it as a plain .docx or .xlsx file."
+    ),
+}
 
 
 def check_office(stream: IO[bytes], office: list[str]) -> str | None:
@@ -44,14 +71,19 @@ def check_office(stream: IO[bytes], office: list[str]) -> str | None:
         members = archive.infolist()
         if len(members) > ZIP_MAX_MEMBERS:
             raise UploadRejected(bomb, code="suspicious_archive", detail=f"{len(members)} members")
-        total = 0
+        total = package_xml = 0
         for member in members:
             total += member.file_size
+            if is_package_xml(member.filename):
+                package_xml += member.file_size
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > ZIP_RATIO_FLOOR and ratio > ZIP_MAX_RATIO:
                 raise UploadRejected(bomb, code="suspicious_archive", detail=f"ratio {ratio:.0f}")
         if total > ZIP_MAX_TOTAL:
             raise UploadRejected(bomb, code="suspicious_archive", detail=f"unpacks to {total}")
+        if package_xml > ZIP_MAX_PACKAGE_XML:
+            detail = f"package XML unpacks to {package_xml}"
+            raise UploadRejected(bomb, code="suspicious_archive", detail=detail)
 
         names = {m.filename for m in members}
         if "[Content_Types].xml" not in names:
@@ -61,31 +93,20 @@ def check_office(stream: IO[bytes], office: list[str]) -> str | None:
             return None
 
         try:
-            with archive.open("[Content_Types].xml") as part:
-                content_types = part.read(ZIP_MAX_CONTENT_TYPES + 1)
-            bad_member = archive.testzip()  # CRCs of every member; sizes are bounded above
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
-            # RuntimeError: an encrypted member or an unsupported compression method
+            # Reads every member once: CRCs, declared types, relationships, OLE headers.
+            finding = inspect_parts(archive, members)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+            RuntimeError,  # an encrypted member or an unsupported compression method
+            DamagedPackage,
+        ) as exc:
             raise damaged from exc
-        if bad_member is not None or len(content_types) > ZIP_MAX_CONTENT_TYPES:
-            raise damaged
-
-        macro = next((n for n in names if _is_macro_part(n)), None)
-        if macro is None and b"macroenabled" in content_types.lower():
-            macro = "[Content_Types].xml: macroEnabled"
-        if macro is not None:
+        if finding is not None:
             raise UploadRejected(
-                _(
-                    "The document contains macros or ActiveX controls; "
-                    "save it as a plain .docx or .xlsx file."
-                ),
-                code="active_content",
-                detail=macro,
+                _REFUSALS[finding.kind], code="active_content", detail=finding.detail
             )
     return kind
-
-
-def _is_macro_part(name: str) -> bool:
-    lowered = name.lower()
-    base = posixpath.basename(lowered)
-    return base == "vbaproject.bin" or base.startswith("vbadata") or "activex" in lowered

@@ -1,9 +1,11 @@
 """PDF: active content (also in object streams and behind #xx-escaped names),
-encryption and damage are refused."""
+actions that run by themselves and open a web address or another file, encryption
+and damage are refused."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,19 @@ PDF_ACTIVE_NAMES = frozenset(
 )
 
 
+# Actions that are ordinary behind a link the reader clicks, but not when they
+# run by themselves: from /OpenAction, or from /AA ("additional actions": on
+# opening or closing a page, focusing a field, the pointer entering a link…).
+# The other automatic actions the portal refuses (JavaScript, Launch, GoToE,
+# SubmitForm, ImportData) are in PDF_ACTIVE_NAMES and refused wherever they are.
+PDF_AUTOMATIC_NAMES = frozenset({"URI", "GoToR", "Rendition"})
+
+
+# The keys whose value runs by itself: an action (or a destination) and a
+# dictionary of event → action.
+_TRIGGERS = frozenset({"OpenAction", "AA"})
+
+
 def _active_content(detail: str) -> UploadRejected:
     return UploadRejected(
         _(
@@ -49,6 +64,24 @@ def _active_content(detail: str) -> UploadRejected:
         code="active_content",
         detail=detail,
     )
+
+
+def _automatic_action(detail: str) -> UploadRejected:
+    return UploadRejected(
+        _(
+            "The PDF performs actions by itself when it is opened or viewed (for example, "
+            "opens a web address or another file); save it again as a plain PDF."
+        ),
+        code="active_content",
+        detail=detail,
+    )
+
+
+def _refusal(name: str, detail: str) -> UploadRejected:
+    """The refusal for a name the raw scanner found (active anywhere, or automatic)."""
+    if name in PDF_ACTIVE_NAMES:
+        return _active_content(detail)
+    return _automatic_action(f"{detail} in /OpenAction or /AA")
 
 
 def _damaged_pdf(detail: str) -> UploadRejected:
@@ -66,9 +99,9 @@ def check_pdf(stream: IO[bytes], size: int) -> None:
     scanner = PdfNameScanner()
     for chunk in read_chunks(stream):
         if hit := scanner.feed(chunk):
-            raise _active_content(f"raw name /{hit}")
+            raise _refusal(hit, f"raw name /{hit}")
     if hit := scanner.feed(b"", final=True):
-        raise _active_content(f"raw name /{hit}")
+        raise _refusal(hit, f"raw name /{hit}")
 
     # Second pass: every indirect object, including those in object streams.
     stream.seek(0)
@@ -81,6 +114,16 @@ _PDF_DELIMITERS = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
 # A name (up to 64 bytes: the longest active name fully #xx-escaped is 39) or
 # the keyword that opens a stream's data.
 _PDF_TOKEN = re.compile(rb"/([^" + _PDF_DELIMITERS + rb"]{1,64})|(?<![A-Za-z])stream[\r\n]")
+
+
+# The same, with a dictionary's brackets and an object's bounds: used only after
+# /OpenAction or /AA, to tell where the action they run ends.
+_PDF_TRIGGER_TOKEN = re.compile(
+    rb"/([^" + _PDF_DELIMITERS + rb"]{1,64})"
+    rb"|(<<|>>)"
+    rb"|(?<![A-Za-z])(obj|endobj)(?![A-Za-z])"
+    rb"|(?<![A-Za-z])stream[\r\n]"
+)
 
 
 _PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -103,32 +146,50 @@ def pdf_name(raw: bytes) -> str:
 
 
 class PdfNameScanner:
-    """Finds active-content names in PDF bytes fed in chunks, skipping stream data.
+    """Finds active-content names in PDF bytes fed in chunks, skipping stream data,
+    and automatic actions written inline after ``/OpenAction`` or ``/AA``.
 
     Linear in the input: each byte is searched once, and at most ~150 bytes are
     carried from one chunk to the next. Stream data (compressed images, fonts,
     page contents) is skipped because random bytes would match ``/JS`` by
     chance; the objects packed in object streams are checked by ``_walk_pdf``.
+
+    A ``PDF_AUTOMATIC_NAMES`` name counts only inside the dictionary that is the
+    value of ``/OpenAction`` or ``/AA`` (nested ones and inline ``/Next`` included),
+    so a link's ``/A << /S /URI >>`` beside it does not. Only there are ``<<`` and
+    ``>>`` counted (elsewhere the scan costs what it did before), and ``obj`` or
+    ``endobj`` ends the count, so a broken object cannot carry it into the next.
+    Actions behind a reference (``/OpenAction 5 0 R``) are not seen here: the
+    object walk follows references.
     """
 
     def __init__(self) -> None:
         self._carry = b""
         self._pos = 0
         self._in_stream = False
+        self._after_trigger = False  # the last token was /OpenAction or /AA
+        self._trigger_open = 0  # dictionaries open in the value of /OpenAction or /AA
 
     def feed(self, data: bytes, *, final: bool = False) -> str | None:
         buf = self._carry + data
         pos = self._pos
         limit = len(buf) if final else len(buf) - _SCAN_TAIL
+        # The state in locals: this loop runs once per name in the file.
+        in_stream, after_trigger, trigger_open = (
+            self._in_stream,
+            self._after_trigger,
+            self._trigger_open,
+        )
         while True:
-            if self._in_stream:
+            if in_stream:
                 end = buf.find(_PDF_ENDSTREAM, pos)
                 if end < 0:
                     pos = max(pos, len(buf) - len(_PDF_ENDSTREAM))
                     break
                 pos = end + len(_PDF_ENDSTREAM)
-                self._in_stream = False
-            match = _PDF_TOKEN.search(buf, pos)
+                in_stream = False
+            tracking = after_trigger or trigger_open
+            match = (_PDF_TRIGGER_TOKEN if tracking else _PDF_TOKEN).search(buf, pos)
             if match is None:
                 pos = max(pos, len(buf) - _SCAN_TAIL)
                 break
@@ -137,10 +198,30 @@ class PdfNameScanner:
                 break
             pos = match.end()
             raw = match.group(1)
-            if raw is None:
-                self._in_stream = True
-            elif len(raw) <= 40 and (name := pdf_name(raw)) in PDF_ACTIVE_NAMES:
-                return name
+            if raw is not None:
+                name = pdf_name(raw) if len(raw) <= 40 else ""
+                if name in PDF_ACTIVE_NAMES:
+                    return name
+                if trigger_open and name in PDF_AUTOMATIC_NAMES:
+                    return name
+                after_trigger = name in _TRIGGERS
+                continue
+            bracket, bound = match.group(2, 3) if tracking else (None, None)
+            if bracket == b"<<":
+                if after_trigger or trigger_open:
+                    trigger_open += 1
+            elif bracket == b">>":
+                trigger_open = max(0, trigger_open - 1)
+            elif bound is not None:
+                trigger_open = 0
+            else:
+                in_stream = True
+            after_trigger = False
+        self._in_stream, self._after_trigger, self._trigger_open = (
+            in_stream,
+            after_trigger,
+            trigger_open,
+        )
         keep = max(0, pos - _SCAN_CONTEXT)
         self._carry = buf[keep:]
         self._pos = pos - keep
@@ -188,12 +269,13 @@ def _walk_pdf(stream: IO[bytes]) -> None:
                 detail=f"{len(refs)} objects",
             )
         _check_offsets(stream, reader.xref)
+        checked: set[tuple[int, int, str]] = set()  # actions already followed, see below
         for number, generation in refs:
             obj = reader.get_object(IndirectObject(number, generation, reader))
-            if hit := _active_name_in(obj):
-                raise _active_content(f"object {number} {generation}: {hit}")
-        if hit := _active_name_in(reader.trailer):
-            raise _active_content(f"trailer: {hit}")
+            if hit := _active_name_in(obj, checked):
+                raise hit.refusal(f"object {number} {generation}")
+        if hit := _active_name_in(reader.trailer, checked):
+            raise hit.refusal("trailer")
         if len(reader.pages) == 0:
             raise _damaged_pdf("no pages")
     except UploadRejected:
@@ -221,12 +303,24 @@ def _check_offsets(stream: IO[bytes], xref: dict[int, dict[Any, Any]]) -> None:
                     raise _damaged_pdf("cross-reference table points at the wrong objects")
 
 
-def _active_name_in(obj: Any) -> str | None:
-    """The first active-content name among the keys and values of a (direct) PDF object.
+@dataclass(frozen=True)
+class _Hit:
+    what: str  # the name, and where it was found
+    automatic: bool  # an automatic action rather than active content
+
+    def refusal(self, where: str) -> UploadRejected:
+        detail = f"{where}: {self.what}"
+        return _automatic_action(detail) if self.automatic else _active_content(detail)
+
+
+def _active_name_in(obj: Any, checked: set[tuple[int, int, str]]) -> _Hit | None:
+    """The first active-content name among the keys and values of a (direct) PDF
+    object, or an automatic action one of its ``/OpenAction``/``/AA`` keys runs.
 
     References to other indirect objects are not followed: every indirect
     object is walked on its own. Object streams are also scanned after
     decoding, so objects they hold that the xref does not list are seen too.
+    Only what an ``/OpenAction``/``/AA`` runs is followed, by ``_automatic_in``.
     """
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
 
@@ -235,16 +329,74 @@ def _active_name_in(obj: Any) -> str | None:
         item = stack.pop()
         if isinstance(item, NameObject):
             if item[1:] in PDF_ACTIVE_NAMES:
-                return str(item)
+                return _Hit(str(item), automatic=False)
         elif isinstance(item, DictionaryObject):
             for key, value in dict.items(item):
                 if isinstance(key, str) and key[1:] in PDF_ACTIVE_NAMES:
-                    return str(key)
+                    return _Hit(str(key), automatic=False)
+                trigger = isinstance(key, str) and key[1:] in _TRIGGERS
+                if trigger and (hit := _automatic_in(value, events=key == "/AA", checked=checked)):
+                    return _Hit(f"{hit} run by {key}", automatic=True)
                 stack.append(value)
             if isinstance(item, StreamObject) and dict.get(item, "/Type") == "/ObjStm":
                 scanner = PdfNameScanner()
                 if hit := scanner.feed(item.get_data(), final=True):
-                    return f"/{hit} in an object stream"
+                    return _Hit(f"/{hit} in an object stream", hit not in PDF_ACTIVE_NAMES)
+        elif isinstance(item, ArrayObject):
+            stack.extend(list.__iter__(item))
+    return None
+
+
+def _automatic_in(value: Any, *, events: bool, checked: set[tuple[int, int, str]]) -> str | None:
+    """The first ``PDF_AUTOMATIC_NAMES`` name in the actions a trigger's ``value`` runs.
+
+    The value of ``/OpenAction`` is an action or a destination (an array: not an
+    action, and the page it names is not followed); that of ``/AA`` maps events
+    to actions. An action runs its ``/Next`` (an action or an array of them).
+    Those references are followed; ``checked`` holds the objects already
+    followed in each role across the whole walk, so each is looked at once and
+    a loop of ``/Next`` ends.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    pending: list[tuple[Any, str]] = [(value, "events" if events else "action")]
+    while pending:
+        item, role = pending.pop()
+        while isinstance(item, IndirectObject):
+            ref = (item.idnum, item.generation, role)
+            if ref in checked:
+                item = None
+            else:
+                checked.add(ref)
+                item = item.get_object()
+        if role == "next" and isinstance(item, ArrayObject):
+            pending.extend((element, "action") for element in list.__iter__(item))
+        elif isinstance(item, DictionaryObject) and role == "events":
+            pending.extend((action, "action") for action in dict.values(item))
+        elif isinstance(item, DictionaryObject):
+            if hit := _automatic_name_in(item):
+                return hit
+            if (after := dict.get(item, "/Next")) is not None:
+                pending.append((after, "next"))
+    return None
+
+
+def _automatic_name_in(action: Any) -> str | None:
+    """A ``PDF_AUTOMATIC_NAMES`` name among an action's keys and values, following
+    no reference (a destination's page is not part of the action)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    stack = [action]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, NameObject):
+            if item[1:] in PDF_AUTOMATIC_NAMES:
+                return str(item)
+        elif isinstance(item, DictionaryObject):
+            for key, value in dict.items(item):
+                if isinstance(key, str) and key[1:] in PDF_AUTOMATIC_NAMES:
+                    return str(key)
+                stack.append(value)
         elif isinstance(item, ArrayObject):
             stack.extend(list.__iter__(item))
     return None
