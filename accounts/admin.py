@@ -1,12 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from accounts.services import reset_two_factor
 from audit.admin import AuditedModelAdmin
 from audit.services import record
+
+# django-otp's own admin pages show and edit the authenticators' secrets unaudited:
+# administrators reset a person's two-step login with the audited action below instead.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 @admin.register(User)
@@ -18,6 +28,7 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser", "language"]
     search_fields = ["email", "full_name", "phone"]
     readonly_fields = ["date_joined", "last_login", "email_confirmed_at"]
+    actions = ["reset_second_factor"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal data"), {"fields": ["full_name", "phone", "language"]}),
@@ -45,3 +56,19 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
                 user = self.get_object(request, unquote(id))
                 record("admin.user.password_set", user, by=request)
         return response
+
+    @admin.action(description=_("Reset two-step login (lost phone)"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            reset_two_factor(user, by=request)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step login reset for %(count)d account: set up again at the next login.",
+                "Two-step login reset for %(count)d accounts: set up again at the next login.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

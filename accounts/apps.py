@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from accounts import auth_events
+
+        # Logins, logouts and failed logins into the audit trail (portal and admin).
+        auth_events.connect()

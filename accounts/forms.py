@@ -9,12 +9,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, normalize_email
+from municipal_order.lib.text import PlainNamesMixin
 from notifications.services import queue_email
 
 logger = logging.getLogger(__name__)
 
 
-class SignupForm(forms.ModelForm):
+class SignupForm(PlainNamesMixin, forms.ModelForm):
+    name_fields = ("full_name",)
+
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -76,7 +79,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         return normalize_email(self.cleaned_data["username"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PlainNamesMixin, forms.ModelForm):
+    name_fields = ("full_name",)
+
     class Meta:
         model = User
         fields = ["full_name", "phone", "language"]
@@ -102,3 +107,40 @@ class SafePasswordResetForm(PasswordResetForm):
         # account holder's language, not the requester's.
         with transaction.atomic():
             queue_email("password_reset", to_email, context, language=context["user"].language)
+
+
+class SecondFactorForm(forms.Form):
+    """The code after the password: six digits from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
+        ),
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+    )
+
+
+class AuthenticatorCodeForm(forms.Form):
+    """Confirms a new authenticator: its current six-digit code."""
+
+    code = forms.CharField(
+        label=_("6-digit code from the app"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Enter the 6 digits the app shows."))
+        return code

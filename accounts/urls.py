@@ -14,6 +14,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("login/code/", views.otp_verify, name="otp_verify"),
+    path("two-factor/setup/", views.otp_setup, name="otp_setup"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -1,26 +1,45 @@
 from __future__ import annotations
 
+import base64
+from typing import Any
+from urllib.parse import urlencode
+
+import qrcode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from qrcode.image.svg import SvgPathImage
 
 from accounts import services
 from accounts.forms import (
+    AuthenticatorCodeForm,
     EmailAuthenticationForm,
     ProfileForm,
     ResendActivationForm,
     SafePasswordResetForm,
+    SecondFactorForm,
     SignupForm,
 )
 from accounts.tokens import LinkState, read_activation_token
+from accounts.two_factor import (
+    Step,
+    authenticator,
+    pending_step,
+    recovery_codes_left,
+    requires_two_factor,
+)
 
 
 def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
@@ -42,6 +61,11 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
+        step = pending_step(user)
+        if step is not Step.NONE:
+            # The password is half of it: the code (or setting up the app) comes next.
+            name = "accounts:otp_verify" if step is Step.VERIFY else "accounts:otp_setup"
+            response = redirect(_with_next(name, self.get_success_url()))
         translation.activate(user.language)
         return _remember_language(response, user.language)
 
@@ -114,7 +138,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         translation.activate(user.language)
         messages.success(request, _("Your profile has been saved."))
         return _remember_language(redirect("accounts:profile"), user.language)
-    return render(request, "accounts/profile.html", {"form": form})
+    context = {
+        "form": form,
+        "authenticator": authenticator(request.user),
+        "recovery_codes_left": recovery_codes_left(request.user),
+        "two_factor_required": requires_two_factor(request.user),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -156,3 +186,149 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, _("Your new password is set. You can log in now."))
         return redirect(self.get_success_url())
+
+
+# --- Brute-force lockout (T28) ------------------------------------------------------
+
+
+def locked_out(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' answer to a locked account or address: the same page whichever it
+    was and whether or not the account exists."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+# --- Two-factor login (T29) ---------------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go once the second factor is given: a page of this site only."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(name: str, next_url: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
+def _second_factor_given(request: HttpRequest, device: Any) -> None:
+    otp_login(request, device)
+    request.session.cycle_key()  # the session is worth more now: a new key
+
+
+def _show_recovery_codes(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:
+    """The codes, once: never stored in the session, shown in the POST's own answer."""
+    grouped = [f"{code[:4]}-{code[4:]}" for code in codes]
+    return render(request, "accounts/recovery_codes.html", {"codes": grouped, "next": next_url})
+
+
+def _qr_code(device: Any) -> str:
+    """The authenticator's set-up link as an SVG QR code, made here (no outside service)."""
+    image = qrcode.make(device.config_url, image_factory=SvgPathImage, border=4)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def _grouped_secret(device: Any) -> str:
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: the authenticator's code, or a recovery code."""
+    user: Any = request.user
+    next_url = _next_url(request)
+    if user.is_verified():
+        return redirect(next_url)
+    step = pending_step(user)
+    if step is Step.SETUP:
+        return redirect(_with_next("accounts:otp_setup", next_url))
+    if step is Step.NONE:
+        return redirect(next_url)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.verify_second_factor(user, form.cleaned_data["code"], request=request)
+        if result.device is not None:
+            _second_factor_given(request, result.device)
+            left = result.recovery_codes_left
+            if left is not None:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You used a recovery code; %(count)d is left. "
+                        "Make new ones in your profile.",
+                        "You used a recovery code; %(count)d are left. "
+                        "Make new ones in your profile.",
+                        left,
+                    )
+                    % {"count": left},
+                )
+            return redirect(next_url)
+        if result.throttled:
+            form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
+        else:
+            form.add_error(
+                "code",
+                _("This code is not valid. A code works once; the app shows a new one every 30 s."),
+            )
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app: a new secret (POST "start"), then its first code.
+
+    Also how a signed-in person replaces a lost phone's app, after giving a code.
+    """
+    user: Any = request.user
+    next_url = _next_url(request)
+    current = authenticator(user)
+    if current is not None and not user.is_verified():
+        return redirect(_with_next("accounts:otp_verify", next_url))
+    if current is None and not requires_two_factor(user):
+        return redirect("accounts:profile")
+    if request.method == "POST" and "start" in request.POST:
+        services.start_authenticator_setup(user, request=request)
+        return redirect(_with_next("accounts:otp_setup", next_url))
+    device = authenticator(user, confirmed=False)
+    context: dict[str, Any] = {"next": next_url, "replacing": current is not None}
+    if device is None:
+        return render(request, "accounts/otp_setup_start.html", context)
+    form = AuthenticatorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.confirm_authenticator(
+            user, device, form.cleaned_data["code"], request=request
+        )
+        if codes is not None:
+            device.refresh_from_db()
+            _second_factor_given(request, device)
+            return _show_recovery_codes(request, codes, next_url)
+        form.add_error("code", _("This code is not valid. Enter the code the app shows now."))
+    context.update(form=form, qr_code=_qr_code(device), secret=_grouped_secret(device))
+    return render(request, "accounts/otp_setup.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes (the old ones stop working): GET asks, POST makes them."""
+    user: Any = request.user
+    if authenticator(user) is None:
+        return redirect("accounts:profile")
+    if request.method == "POST":
+        codes = services.regenerate_recovery_codes(user, request=request)
+        return _show_recovery_codes(request, codes, reverse("accounts:profile"))
+    return render(
+        request, "accounts/recovery_codes_confirm.html", {"left": recovery_codes_left(user)}
+    )

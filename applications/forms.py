@@ -5,12 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Bid, BudgetLine, Organization, OrganizationMember
 from applications.services.drafting import BID_FIELDS
-from applications.services.organizations import ORGANIZATION_FIELDS
+from applications.services.organizations import INN_TAKEN, ORGANIZATION_FIELDS
+from municipal_order.lib.dates import PlausibleDatesMixin
 from municipal_order.lib.identifiers import compact, inn_validator
+from municipal_order.lib.text import PlainNamesMixin
 from municipal_order.lib.uploads import check_upload
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(PlainNamesMixin, PlausibleDatesMixin, forms.ModelForm):
+    name_fields = ("name_ru", "name_ky", "head_name", "head_position")
+
     # Longer than 14 so that "0120 4201 7100 11", as printed on certificates, is accepted.
     inn = forms.CharField(
         label=_("INN"),
@@ -46,12 +50,7 @@ class OrganizationForm(forms.ModelForm):
         inn_validator(inn)  # ASCII digits only: no look-alike of a registered INN
         taken = Organization.objects.filter(inn=inn).exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(
-                _(
-                    "An organisation with this INN is already registered. "
-                    "Ask its administrator to invite you."
-                )
-            )
+            raise forms.ValidationError(INN_TAKEN)
         return inn
 
     # Bank details are printed in groups ("1280 0160 …"); stored without the spaces.
@@ -174,7 +173,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class ActivityForm(RowForm):
+class ActivityForm(PlausibleDatesMixin, RowForm):
     key_fields = ("activity",)
     activity = forms.CharField(label=_("Activity"), max_length=255)
     starts_on = forms.DateField(label=_("Start"), widget=DateInput)

@@ -98,11 +98,6 @@ def workspace_link(request: HttpRequest, municipality: Municipality) -> dict[str
     return {"url": _organizations_url(municipality)}
 
 
-def _holds_work(call: Competition) -> bool:
-    """Applicants prepared bids under the old conditions: they get time to adapt them."""
-    return bool(applicants_of(call))
-
-
 def _call_amended(call: Competition, amendment: Amendment, by: By) -> dict[str, Any]:
     """Submitted bids are asked to re-confirm (T18); applicants are told after commit."""
     flagged = call.bids.submitted().update(
@@ -141,5 +136,5 @@ def register() -> None:
         Panel("organizations", "applications/panels/_workspace_link.html", workspace_link, order=10)
     )
     extensions.register_amendment_handler(
-        extensions.AmendmentHandler("bids", holds_work=_holds_work, amended=_call_amended)
+        extensions.AmendmentHandler("bids", amended=_call_amended)
     )

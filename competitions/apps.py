@@ -12,3 +12,11 @@ class CompetitionsConfig(AppConfig):
         from notifications.models import Category
 
         register(Event("municipal_staff_added", Category.ACCOUNT))
+
+        from accounts.two_factor import register_requirement
+        from competitions.models import CommissionMember, MinistryStaff, MunicipalStaff
+
+        # Officers, commission members and ministry staff log in with a second factor (T29).
+        register_requirement("municipal_staff", lambda: MunicipalStaff.objects.values("user_id"))
+        register_requirement("commission", lambda: CommissionMember.objects.values("user_id"))
+        register_requirement("ministry_staff", lambda: MinistryStaff.objects.values("user_id"))

@@ -47,16 +47,11 @@ def call_counts() -> dict[str, Expression]:
 
 @dataclass(frozen=True)
 class AmendmentHandler:
-    """A later app's part in amending an announced call (`amend_call`).
-
-    `holds_work(call)`: someone prepared work under the old conditions, so the
-    deadline moves to at least a week later. `amended(call, amendment, by)` runs
-    in the amendment's transaction (flag, notify after commit) and returns facts
-    for the audit row.
-    """
+    """A later app's part in amending an announced call (`amend_call`):
+    `amended(call, amendment, by)` runs in the amendment's transaction (flag, notify
+    after commit) and returns facts for the audit row."""
 
     key: str
-    holds_work: Callable[[Competition], bool]
     amended: Callable[[Competition, Amendment, Any], dict[str, Any]]
 
 

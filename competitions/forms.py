@@ -18,6 +18,8 @@ from competitions.models import (
     Sphere,
 )
 from competitions.services.calls import CALL_FIELDS
+from municipal_order.lib.dates import MIN_YEAR, PlausibleDatesMixin, max_year
+from municipal_order.lib.money import MAX_SOM
 from municipal_order.lib.uploads import check_upload
 
 
@@ -48,7 +50,7 @@ class MunicipalityFilterForm(forms.Form):
     abolished = forms.BooleanField(label=_("Include abolished"), required=False)
 
 
-class ProblemForm(forms.ModelForm):
+class ProblemForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = PriorityProblem
         fields = [
@@ -136,7 +138,7 @@ class ProblemFilterForm(forms.Form):
             field.widget.attrs["class"] = "form-select"
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = [
@@ -182,11 +184,17 @@ class ProgrammeForm(forms.ModelForm):
                 raise forms.ValidationError(
                     _("Line %(n)s: write it as “2026: 500000”."), params={"n": number}
                 ) from None
-            if not sep or amount < 0:
+            # NaN, infinities and amounts past the column's 14 digits are no budget.
+            if not sep or not amount.is_finite() or not 0 <= amount < MAX_SOM:
                 raise forms.ValidationError(
                     _("Line %(n)s: write it as “2026: 500000”."), params={"n": number}
                 )
-            budget[year] = amount
+            if not MIN_YEAR <= year <= max_year():
+                raise forms.ValidationError(
+                    _("Line %(n)s: the year must be between %(min)s and %(max)s."),
+                    params={"n": number, "min": MIN_YEAR, "max": max_year()},
+                )
+            budget[year] = amount.quantize(Decimal("0.01"))
         if not budget:
             raise forms.ValidationError(_("Give the budget of at least one year."))
         return budget
@@ -215,7 +223,7 @@ BISHKEK_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CallForm(forms.ModelForm):
+class CallForm(PlausibleDatesMixin, forms.ModelForm):
     """The call itself. Times are typed and shown in Bishkek time (the site's TIME_ZONE)."""
 
     eligible_forms = forms.MultipleChoiceField(
@@ -419,7 +427,7 @@ class CancelCallForm(forms.Form):
     )
 
 
-class AmendCallForm(forms.Form):
+class AmendCallForm(PlausibleDatesMixin, forms.Form):
     reason = forms.CharField(
         label=_("Public reason for the amendment"), widget=forms.Textarea(attrs={"rows": 3})
     )

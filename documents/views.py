@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -36,7 +37,10 @@ def request_view(request: HttpRequest, kind: str, object_id: str) -> HttpRespons
         document_kind = get_kind(kind)
     except KeyError:
         raise Http404 from None
-    obj = get_object_or_404(document_kind.model, pk=object_id)
+    try:
+        obj = get_object_or_404(document_kind.model, pk=object_id)
+    except (ValueError, ValidationError):
+        raise Http404 from None  # not even the shape of a key of that kind (a UUID, a number)
     document_kind.check_access(request, obj)
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):

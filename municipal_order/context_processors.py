@@ -18,6 +18,8 @@ def portal(request: HttpRequest) -> dict:
     authenticated = bool(user is not None and user.is_authenticated)
     return {
         "SITE_NAME": settings.SITE_NAME,
+        # Signed in with the password only (accounts.middleware): a menu with "log out" alone.
+        "two_factor_pending": getattr(request, "two_factor_pending", False),
         "roles": roles_for(user) if user is not None else None,
         "unread_notifications": (
             SimpleLazyObject(lambda: _unread_count(user)) if authenticated else 0

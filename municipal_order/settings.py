@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +47,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "municipal_order",
     "audit",
     "accounts",
@@ -57,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: when a request arrived decides a deadline, not when a worker got to it.
+    "municipal_order.lib.clock.RequestArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "municipal_order.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -66,8 +73,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "municipal_order.middleware.SessionTimeoutMiddleware",
+    "municipal_order.middleware.NotFoundThrottleMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page (T28).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "municipal_order.urls"
@@ -109,6 +122,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mo",
+            # A Redis that accepts connections but never answers must not hang requests.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -131,6 +146,33 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sign-up confirmation links are valid this long.
 ACCOUNT_ACTIVATION_DAYS = env_int("ACCOUNT_ACTIVATION_DAYS", default=3)
+# Brute-force protection (T28, django-axes): the portal's and the admin's login alike.
+# 10 failures for one account (whatever the address) or from one address (whatever
+# the accounts) lock that account or address for 15 minutes; a successful login
+# clears the account's count (accounts.auth_events). Unknown e-mails count the same,
+# so the lockout tells nothing about which accounts exist.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # axes would also clear the address's count: see above
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the 15 minutes run from the 10th
+AXES_USERNAME_FORM_FIELD = "username"  # both login forms post the e-mail as "username"
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "municipal_order.lib.requests.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Log lines name the account and the address (never the password, which axes masks).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# Logins are in the audit trail already (user.logged_in): no second, unbounded table.
+AXES_DISABLE_ACCESS_LOG = True
+# Two-factor login (T29, django-otp): TOTP for officers, commission members, ministry
+# staff and administrators (accounts.two_factor), 10 single-use recovery codes.
+# The name the app lists the account under: the portal's mark (the full name would make
+# the set-up QR code dense and hard to scan from a screen).
+OTP_TOTP_ISSUER = "МСЗ"
 
 # --- Languages and time ---------------------------------------------------------
 LANGUAGE_CODE = "ru"
@@ -218,7 +260,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _BROKER_FROM_ENV = os.environ.get("CELERY_BROKER_URL", "")
 # Eager mode still builds (never connects) a producer: give it the in-memory transport.
 CELERY_BROKER_URL = _BROKER_FROM_ENV or "memory://localhost/"
+# Tasks are fire-and-forget (their outcome lives in their own rows: documents, the
+# outbox), so no task stores a result and publishing never touches a result backend.
+# With one, Redis down cost every queued task ~19 s inside the request: the Redis
+# backend subscribes to the result before sending, retrying 20 × 1 s (issue item 5).
+CELERY_TASK_IGNORE_RESULT = True
+# The one caller that reads a result is the health round trip (`/healthz?worker=1`,
+# `manage.py celery_ping`): `municipal_order.health` opts in with ignore_result=False.
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", _BROKER_FROM_ENV or None)
+# …and even that gives up after one quick retry instead of 20 × 1 s.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_TASK_ALWAYS_EAGER = not _BROKER_FROM_ENV
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -231,12 +291,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing (in a request, via enqueue()) gives up within about a second: one
+# retry after 0.2 s, each connect attempt at most 1 s (transport options below).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
-    "interval_max": 0.5,
+    "interval_max": 0.2,
 }
+# AMQP's connect timeout (Redis reads socket_connect_timeout below).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Workers and beat are not requests: they keep reconnecting through an outage of any
+# length (None = forever) instead of exiting after Celery's default 100 attempts.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-documents": {
         "task": "documents.tasks.sweep_pending_documents",
@@ -254,16 +321,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.verify_bid_documents",
         "schedule": 24 * 3600.0,
     },
+    # The audit chain's head, written outside the database (docs/operations.md).
+    "anchor-audit-chain": {
+        "task": "audit.tasks.anchor_audit_chain",
+        "schedule": 3600.0,
+    },
 }
 # A request must never hang on a dead broker: fail fast, the sweeper re-queues.
+# max_retries/interval_* bound kombu's connection retries when a producer connects.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 1,  # Redis sits next to the web servers: it answers in ms
+    # A Redis that accepts connections but never answers holds a publish this long
+    # (it was 5 s). Workers wait for messages by polling, so no read waits on it.
+    "socket_timeout": 2,
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
+# Who may ask /healthz?worker=1 for the worker round trip (header X-Healthz-Token),
+# besides site administrators. Empty: administrators only.
+HEALTHZ_TOKEN = env_secret("HEALTHZ_TOKEN", default="")
 
 # --- Forms -----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -273,6 +352,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# Signed out after 30 idle minutes, and 12 hours after logging in at the latest (T30);
+# the bid form's autosave keeps the text when that happens.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 12)
+# Answers 404 a person (or an address) may get in a minute before 429 (T2).
+NOT_FOUND_LIMIT = env_int("NOT_FOUND_LIMIT", default=60)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -288,21 +373,25 @@ if HTTPS:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
-SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers probe /healthz over plain HTTP (Django's setting name: SECURE_REDIRECT_EXEMPT).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 # Preloading HSTS is a hard-to-undo commitment for the whole domain (often a shared
 # government domain); the operator opts in with SECURE_HSTS_PRELOAD=1.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
-if env_bool("BEHIND_PROXY", default=False):
+# Behind the reverse proxy the client's address is the last X-Forwarded-For entry
+# (municipal_order.lib.requests.client_ip); without it, REMOTE_ADDR.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging ---------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "municipal_order.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "municipal_order.lib.requests.RequestIdLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
@@ -316,6 +405,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Failed logins and lockouts are warnings; its per-request bookkeeping is not news.
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
     },

@@ -157,14 +157,32 @@ def cast(db) -> Cast:
     return Cast()
 
 
+def give_second_factor(client, user) -> None:
+    """Mark the client's session as having passed two-step login (T29), as the code step
+    does, for a user who needs it: a confirmed authenticator, its id in the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def client_for(client):
-    """client_for(user) → the test client logged in as user (None: anonymous)."""
+    """client_for(user) → the test client logged in as user (None: anonymous), with the
+    second factor given for those who need one (tests of the code step use force_login)."""
+    from accounts.two_factor import requires_two_factor
 
     def login(user):
         client.logout()
         if user is not None:
             client.force_login(user)
+            if requires_two_factor(user):
+                give_second_factor(client, user)
         return client
 
     return login

@@ -25,3 +25,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Tests travel months with time-machine between logging in and the request; the
+# session timeouts get their own tests (tests/test_session_security.py).
+SESSION_IDLE_TIMEOUT = SESSION_ABSOLUTE_TIMEOUT = 10 * 365 * 24 * 3600
+# The URL walker and the matrices ask for many missing pages on purpose.
+NOT_FOUND_LIMIT = 10**6

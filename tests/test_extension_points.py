@@ -53,7 +53,6 @@ def test_an_amendment_runs_every_registered_handler_in_its_transaction(cast, mon
     seen = []
     handler = extensions.AmendmentHandler(
         "probe",
-        holds_work=lambda call: True,
         amended=lambda call, amendment, by: seen.append(amendment.pk) or {"probe": "told"},
     )
     monkeypatch.setitem(extensions._AMENDMENT_HANDLERS, "probe", handler)
@@ -63,7 +62,7 @@ def test_an_amendment_runs_every_registered_handler_in_its_transaction(cast, mon
     )
     assert seen == [amendment.pk]
     call.refresh_from_db()
-    # A handler holding work moves the deadline to at least a week away.
+    # Every amendment leaves at least a week before the deadline.
     assert (call.closes_at - amendment.created_at).days >= 6
     from audit.models import AuditEvent
 

@@ -46,19 +46,20 @@ def test_redis_answers():
 
 @pytest.fixture
 def celery_worker_on_redis():
-    """An in-process worker (solo pool) consuming from the real broker."""
+    """An in-process worker (solo pool) consuming from the real broker, on queues of its
+    own: the broker's Redis database is shared by every test run on the machine."""
     url = os.environ.get("CELERY_BROKER_URL", "")
     need(url.startswith("redis"), "CELERY_BROKER_URL is not Redis")
     from celery.contrib.testing.worker import start_worker
 
     from municipal_order.celery import app
+    from tests.drills.outage import isolated_queues
 
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.task_always_eager = True
+    with (
+        isolated_queues(app),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        yield app
 
 
 @pytest.mark.services

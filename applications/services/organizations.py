@@ -7,11 +7,13 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import normalize_email
 from applications.exceptions import ApplicationsError
@@ -40,6 +42,9 @@ ORGANIZATION_FIELDS = [
     "bank_account",
 ]
 INVITATION_DAYS = 14
+INN_TAKEN = gettext_lazy(
+    "An organisation with this INN is already registered. Ask its administrator to invite you."
+)
 # What an officer checks when verifying: changing any of it withdraws the verification
 # (a renamed or relocated organisation is not the one that was vouched for).
 VERIFIED_FACTS = (
@@ -64,6 +69,12 @@ def _attach_charter(organization: Organization, upload: UploadedFile | None) -> 
     organization.charter_sha256 = checked.sha256
 
 
+def _discard_charter(organization: Organization) -> None:
+    """The stored charter of an organisation that was not created: no orphan files."""
+    if organization.charter.name:
+        organization.charter.storage.delete(organization.charter.name)
+
+
 def _snapshot(organization: Organization) -> dict[str, Any]:
     data = snapshot(organization, ORGANIZATION_FIELDS)
     data["charter"] = organization.charter_sha256 or None
@@ -77,8 +88,16 @@ def register_organization(
     """Create an organisation with its first administrator (the person registering it)."""
     organization = Organization(**{k: v for k, v in fields.items() if k in ORGANIZATION_FIELDS})
     _attach_charter(organization, charter)
-    organization.full_clean()
-    organization.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin may win the INN
+            organization.full_clean()
+            organization.save()
+    except IntegrityError:
+        _discard_charter(organization)
+        raise ValidationError({"inn": INN_TAKEN}) from None
+    except BaseException:
+        _discard_charter(organization)
+        raise
     OrganizationMember.objects.create(user=admin, organization=organization, role=Role.ADMIN)
     record(
         "organization.registered",

@@ -92,12 +92,25 @@ def _closed_message(call: Competition, now: datetime.datetime) -> str:
     }
 
 
-def submit_bid(bid: Bid, *, idempotency_key: str, by: By) -> BidSubmission:
-    """Submit the draft; the same key always returns the same receipt."""
-    now = deciding_now()
+def submit_bid(
+    bid: Bid,
+    *,
+    idempotency_key: str,
+    by: By,
+    received_at: datetime.datetime | None = None,
+) -> BidSubmission:
+    """Submit the draft; the same key always returns the same receipt.
+
+    `received_at` is when the request reached the portal on the deciding clock
+    (`municipal_order.lib.clock.arrival_time`): a bid that arrived before the deadline
+    is on time even if a busy server gets to it a moment later.
+    """
+    now = received_at or deciding_now()
     with transaction.atomic():
+        # Only the bid's row: a plain FOR UPDATE over the join would also lock the call
+        # and the organisation, and every submit to the call would wait for this one.
         bid = (
-            Bid.objects.select_for_update()
+            Bid.objects.select_for_update(of=("self",))
             .select_related("competition", "organization")
             .get(pk=bid.pk)
         )
@@ -112,10 +125,11 @@ def submit_bid(bid: Bid, *, idempotency_key: str, by: By) -> BidSubmission:
             missing = missing_items(bid)
             if missing:
                 raise BidIncomplete(missing)
-            # Receipt numbers run per call; the call row serialises them.
+            content = canonical_content(bid)
+            # Receipt numbers run per call; the call row serialises them, so it is locked
+            # as late as possible: after the bid's checks and its frozen content.
             Competition.objects.select_for_update().filter(pk=call.pk).first()
             sequence = BidSubmission.objects.filter(bid__competition=call).count() + 1
-            content = canonical_content(bid)
             submission = BidSubmission.objects.create(
                 bid=bid,
                 receipt_number=f"{call.pk}-{sequence:04d}",

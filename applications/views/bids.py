@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import uuid
 
 from django.contrib import messages
@@ -48,11 +49,13 @@ from applications.steps import STEP_KEYS, STEPS, missing_by_step
 from competitions.permissions import get_public_call
 from competitions.phases import Phase
 from documents.models import GeneratedDocument
+from municipal_order.lib.clock import arrival_time
 from municipal_order.lib.downloads import private_file_response
 
 logger = logging.getLogger(__name__)
 
 STEP_BY_KEY = {step.key: step for step in STEPS}
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DEADLINE_WARNING = datetime.timedelta(hours=24)
 # Steps with a repeating part: step → (related name, formset class, form prefix).
 STEP_PARTS = {
@@ -301,9 +304,14 @@ def document_download(request: HttpRequest, pk, document_id) -> HttpResponse:
 @require_POST
 def bid_submit(request: HttpRequest, pk) -> HttpResponse:
     bid = get_bid_for_user(request, pk, write=True)
-    key = request.POST.get("idempotency_key", "")[:64] or uuid.uuid4().hex
+    key = request.POST.get("idempotency_key", "")
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        # The page sends a hex key; anything else (a NUL byte, a megabyte) is no retry.
+        key = uuid.uuid4().hex
     try:
-        submission = submit_bid(bid, idempotency_key=key, by=request)
+        submission = submit_bid(
+            bid, idempotency_key=key, by=request, received_at=arrival_time(request)
+        )
     except BidIncomplete as exc:
         for item in exc.missing:
             messages.error(request, item)

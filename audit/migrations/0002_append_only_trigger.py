@@ -1,7 +1,7 @@
 """On PostgreSQL the database itself refuses UPDATE and DELETE of audit rows.
 
-TRUNCATE is left to privileges (the application role should not own the table):
-a TRUNCATE trigger would also break Django's test-database flush.
+TRUNCATE: 0003_refuse_truncate (everyone but the owner), and privileges (the
+application role owns nothing: manage.py grant_app_role).
 """
 
 from django.db import migrations

@@ -239,13 +239,12 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: B
         raise CompetitionsError(_("The maximum per bid cannot exceed the total budget."))
     if call.closes_at <= now:
         raise CompetitionsError(_("The deadline must be in the future."))
-    # Whoever already prepared work under the old conditions (applicants, say)
-    # gets at least a week to adapt it; later apps tell through their handlers.
-    handlers = amendment_handlers()
-    if any(handler.holds_work(call) for handler in handlers):
-        earliest = now + BIDDERS_GRACE
-        if call.closes_at < earliest:
-            call.closes_at = earliest
+    # Whoever prepares a bid under the old conditions gets at least a week to adapt it.
+    # The same for every amended call, with or without bids: an extension that came
+    # only with bids would tell everyone that somebody is preparing one.
+    earliest = now + BIDDERS_GRACE
+    if call.closes_at < earliest:
+        call.closes_at = earliest
     after = snapshot(call, AMENDABLE)
     diff = {k: {"before": before[k], "after": after[k]} for k in AMENDABLE if before[k] != after[k]}
     if not diff:
@@ -255,7 +254,7 @@ def amend_call(call: Competition, *, reason: str, changes: dict[str, Any], by: B
         competition=call, created_by=acting_user(by), reason=reason, changes=diff
     )
     facts: dict[str, Any] = {}
-    for handler in handlers:
+    for handler in amendment_handlers():
         facts.update(handler.amended(call, amendment, by))
     record("call.amended", call, by=by, before=before, after={**after, "reason": reason, **facts})
     return amendment
@@ -268,9 +267,7 @@ def ask_question(call: Competition, *, user: Any, text: str) -> Question:
     question = Question.objects.create(competition=call, asked_by=user, text=text.strip())
     # The row keeps who asked (accountability); pages show it without the name, as the
     # public Q&A does: before the deadline a name would reveal a likely applicant.
-    record(
-        "call.question_asked", call, by=user, after={"question": question.pk, "anonymous": True}
-    )
+    record("call.question_asked", call, by=user, after={"question": question.pk, "anonymous": True})
     return question
 
 

@@ -6,6 +6,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 DEMO_PASSWORD = "demo-portal-2026"
+# Two-step login (T29): the demo accounts that need it (administrator, officers,
+# commission members, ministry staff) share this authenticator key (base32, time-based,
+# 6 digits, 30 s); `manage.py demo_code` prints its current code. Demo only: public.
+DEMO_TOTP_SECRET = "MSZDEMOTWOFACTORKYRGYZSTANPORTAL"
+
+
+def demo_recovery_codes(email: str) -> list[str]:
+    """Ten fixed recovery codes of a demo account (seed_demo prints the unused ones)."""
+    import base64
+    import hashlib
+
+    return [
+        base64.b32encode(hashlib.sha256(f"demo:{email}:{n}".encode()).digest()[:5]).decode().lower()
+        for n in range(10)
+    ]
 
 
 # (organisation INN, project title, submitted?) for the open call; the last is a draft.

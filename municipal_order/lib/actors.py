@@ -41,7 +41,10 @@ def as_actor(by: By) -> Actor:
     if isinstance(by, Actor):
         return by
     if isinstance(by, HttpRequest):
-        return Actor(user=by.user if by.user.is_authenticated else None, request=by)
+        # A request made outside the middleware (the test client's login) has no user.
+        user = getattr(by, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        return Actor(user=user if signed_in else None, request=by)
     return Actor(user=by)
 
 

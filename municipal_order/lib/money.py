@@ -25,3 +25,7 @@ def format_som(value: object, decimals: int = 2) -> str:
         whole = whole[:-3]
     text = NBSP.join(groups) or "0"
     return f"{sign}{text},{fraction}" if decimals else f"{sign}{text}"
+
+
+# The largest amount the money columns hold (DecimalField(max_digits=14, decimal_places=2)).
+MAX_SOM = Decimal("1e12")

@@ -1,4 +1,5 @@
-"""The id of the request being served: echoed in the response, in log lines and audit rows.
+"""The id of the request being served (echoed in the response, in log lines and audit
+rows) and the client's address (brute-force protection counts failures by it).
 
 Lives in the shared library (not the middleware) so that apps below the project
 package can read it without importing the project.
@@ -8,9 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import ipaddress
+import logging
 import re
 import uuid
 from collections.abc import Iterator
+
+from django.conf import settings
+from django.http import HttpRequest
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -33,3 +39,27 @@ def serving(request_id: str) -> Iterator[None]:
         yield
     finally:
         _request_id.reset(token)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind the reverse proxy (`BEHIND_PROXY`)
+    the last X-Forwarded-For entry, the one the proxy itself appended. Entries to its
+    left come from the client and are never trusted. None when it is not an address."""
+    raw = request.META.get("REMOTE_ADDR") or ""
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            raw = forwarded.split(",")[-1]
+    try:
+        return ipaddress.ip_address(raw.strip()).compressed
+    except ValueError:
+        return None
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Adds the request id to every log record (configured in settings.LOGGING, which
+    must not import anything that needs the app registry)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True

@@ -21,13 +21,13 @@ def test_login_with_wrong_password_keeps_the_email_and_explains(client, user):
 
 
 def test_logout_requires_post(client, user, password):
-    client.login(username=user.email, password=password)
+    client.force_login(user)
     assert client.get("/accounts/logout/").status_code == 405
     assert "_auth_user_id" in client.session
 
 
 def test_password_change(client, user, password):
-    client.login(username=user.email, password=password)
+    client.force_login(user)
     new = "новый пароль для портала"
     response = client.post(
         "/accounts/password/",
@@ -93,7 +93,7 @@ def test_password_reset_survives_a_mail_server_outage(
 
 
 def test_profile_update_changes_language(client, user, password):
-    client.login(username=user.email, password=password)
+    client.force_login(user)
     response = client.post(
         "/accounts/profile/", {"full_name": "Жаңы ат", "phone": "", "language": "en"}
     )

@@ -269,3 +269,33 @@ def test_the_charter_downloads_only_for_those_who_may_see_it(cast, client_for):
     assert response["Content-Disposition"].startswith("attachment;")
     assert client_for(cast.other_ngo_member).get(url).status_code == 404
     assert client_for(None).get(url).status_code == 302
+
+
+def test_a_concurrent_twin_registration_gets_a_form_error_and_leaves_no_file(
+    cast, client_for, monkeypatch, settings
+):
+    """Security item 8: the loser of an INN race got a 500 and left its charter behind."""
+    from pathlib import Path
+
+    from applications.forms import OrganizationForm
+
+    def twin_registers_meanwhile(self):
+        # The check passes, then the twin commits the same INN before our insert.
+        inn = "".join(self.cleaned_data["inn"].split())
+        Organization.objects.create(
+            name_ru="Двойник", legal_form="foundation", inn=inn, region=cast.region_c
+        )
+        return inn
+
+    monkeypatch.setattr(OrganizationForm, "clean_inn", twin_registers_meanwhile)
+    monkeypatch.setattr(Organization, "validate_unique", lambda self, exclude=None: None)
+    response = client_for(cast.commission_member).post(
+        "/organizations/new/", {**org_data(cast), "charter": pdf_upload("устав.pdf")}
+    )
+    assert response.status_code == 400
+    assert "already registered" in response.content.decode() or "уже" in response.content.decode()
+    assert list(
+        Organization.objects.filter(inn="01204201710099").values_list("name_ru", flat=True)
+    ) == ["Двойник"]
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert stored == []

@@ -6,6 +6,7 @@ same code paths as real data, so the demo exercises them.
 
 from __future__ import annotations
 
+import base64
 import datetime
 from decimal import Decimal
 
@@ -15,9 +16,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
 
 from accounts.models import User
-from accounts.services import confirm_email, register_user
+from accounts.services import (
+    confirm_email,
+    enable_authenticator,
+    register_user,
+    start_authenticator_setup,
+)
+from accounts.two_factor import authenticator, requires_two_factor
 from applications.models import Organization
 from applications.services.drafting import save_bid, start_bid
 from applications.services.files import add_document
@@ -45,12 +53,14 @@ from municipal_order.demo.data import (
     DEMO_BUDGET,
     DEMO_INDICATORS,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     MINISTRY,
     NGOS,
     OFFICERS,
     PROBLEMS,
     PROGRAMMES,
     demo_pdf,
+    demo_recovery_codes,
 )
 from municipal_order.lib.actors import Actor
 
@@ -68,7 +78,9 @@ class Command(BaseCommand):
             transaction.atomic(),
         ):
             self._seed()
+            self._seed_two_factor()
         self._print_logins()
+        self._print_two_factor()
 
     def _user(self, email: str, full_name: str) -> User:
         user = User.objects.filter(email=email).first()
@@ -364,3 +376,31 @@ class Command(BaseCommand):
             out.write(f"  commission member       {email}")
         for email, _name, region in MINISTRY:
             out.write(f"  ministry viewer         {email}{' (' + region + ')' if region else ''}")
+
+    def _demo_two_factor_users(self) -> list[User]:
+        users = User.objects.filter(email__endswith="@demo.kg").order_by("pk")
+        return [user for user in users if requires_two_factor(user)]
+
+    def _seed_two_factor(self) -> None:
+        """The accounts that need two-step login get the demo's known authenticator key
+        and fixed recovery codes, through the same services as a real set-up."""
+        key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+        for user in self._demo_two_factor_users():
+            if authenticator(user) is None:
+                device = start_authenticator_setup(user, key=key, request=SEED)
+                enable_authenticator(
+                    user, device, recovery_codes=demo_recovery_codes(user.email), by=SEED
+                )
+
+    def _print_two_factor(self) -> None:
+        out = self.stdout
+        key = " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(DEMO_TOTP_SECRET), 4))
+        out.write("Two-step login (administrator, officers, commission, ministry): after the")
+        out.write("password, the 6-digit code of an authenticator app set up with the key")
+        out.write(f"    {key}")
+        out.write("(time-based; `manage.py demo_code` prints the current code), or one of the")
+        out.write("account's recovery codes, each of which works once (unused ones):")
+        for user in self._demo_two_factor_users():
+            codes = StaticToken.objects.filter(device__user=user).order_by("pk")[:5]
+            shown = " ".join(f"{c.token[:4]}-{c.token[4:]}" for c in codes) or "(all used)"
+            out.write(f"  {user.email:30} {shown}")
