@@ -57,29 +57,6 @@ TIME_BUDGET = 175  # seconds for the whole run; teardown gets what is left of 18
 REQUEST_TIMEOUT = 30.0  # every request the benchmark sends
 TARGET_P95 = 1.5  # seconds, at the deadline, on the 2-core target
 REQUIRED_DOCUMENTS = ["Устав организации", "Смета расходов", "Гарантийное письмо партнёра"]
-LINES = [
-    {
-        "category": "staff",
-        "item": "Логопед, 9 месяцев",
-        "unit": "месяц",
-        "quantity": Decimal("9"),
-        "unit_cost": Decimal("25000"),
-        "own_contribution": Decimal("25000"),
-        "other_sources": Decimal("0"),
-    },
-    {
-        "category": "equipment",
-        "item": "Тренажёры",
-        "unit": "комплект",
-        "quantity": Decimal("1"),
-        "unit_cost": Decimal("150000"),
-        "own_contribution": Decimal("15000"),
-        "other_sources": Decimal("10000"),
-    },
-]
-INDICATORS = [
-    {"name": "Дети, посещающие центр", "unit": "человек", "baseline": 0, "target": 20},
-]
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -359,6 +336,9 @@ def build(organisations: int) -> tuple[int, list[Applicant]]:
     from competitions.services.team import add_municipal_staff
     from competitions.services.territories import DEFAULT_PATH, import_territories
     from municipal_order.lib.actors import Actor
+
+    # The bid the tests submit (budget, plan, indicators): one source for both.
+    from tests.applications.conftest import INDICATORS, LINES
     from tests.files import pdf_upload
 
     system = Actor.system("bench_storm")
