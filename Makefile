@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The settings build e-mail links from it (SITE_URL) when make runs the server.
+export PORT
 MANAGE := $(BIN)/python manage.py
 
 # The layers mypy checks (make typecheck): each app's services, permissions and models,

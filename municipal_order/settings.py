@@ -33,7 +33,11 @@ if not DEBUG and SECRET_KEY == PLACEHOLDER_SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails and PDFs. Without SITE_URL, the development server's address:
+# `PORT=8001 make run` must not send a newcomer's first click to port 8000.
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Муниципальный социальный заказ")
 
 INSTALLED_APPS = [

@@ -30,3 +30,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 SESSION_IDLE_TIMEOUT = SESSION_ABSOLUTE_TIMEOUT = 10 * 365 * 24 * 3600
 # The URL walker and the matrices ask for many missing pages on purpose.
 NOT_FOUND_LIMIT = 10**6
+# Links in e-mails, whatever PORT the developer's shell has.
+SITE_URL = "http://127.0.0.1:8000"

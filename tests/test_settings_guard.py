@@ -92,3 +92,15 @@ def test_deadlines_need_a_known_clock():
     assert result.returncode != 0
     assert "PORTAL_CLOCK" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_email_links_follow_the_port_of_the_development_server():
+    """`PORT=8001 make run`: activation, invitation and receipt links point to 8001."""
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    base = {"DEBUG": "1", "SITE_URL": ""}
+    on_8001 = run_manage("shell", "-c", code, **base, PORT="8001")
+    assert on_8001.stdout.strip().endswith("http://127.0.0.1:8001"), on_8001.stderr
+    explicit = run_manage(
+        "shell", "-c", code, **{**base, "SITE_URL": "https://mo.kg/"}, PORT="8001"
+    )
+    assert explicit.stdout.strip().endswith("https://mo.kg")
