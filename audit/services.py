@@ -29,11 +29,22 @@ logger = logging.getLogger(__name__)
 _CHAIN_LOCK_KEY = 7_020_170_428
 
 
+class _UTCEncoder(DjangoJSONEncoder):
+    """Date-times in UTC: a value typed in Bishkek time and the same instant read back
+    from the database must compare equal, or every save records a change that did not
+    happen."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime) and timezone.is_aware(o):
+            o = o.astimezone(datetime.UTC)
+        return super().default(o)
+
+
 def _jsonable(value: Any) -> Any:
     """Exactly what the JSON column will give back, so the hash survives a reload."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return json.loads(json.dumps(value, cls=_UTCEncoder, ensure_ascii=False))
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -43,9 +51,24 @@ VALUE_LABELS = {
 }
 
 
+def _model_field(object_type: str, key: str) -> Any:
+    """The model field an audit row's key names, for the object's type ("app.model")."""
+    try:
+        model = apps.get_model(object_type)
+        return model._meta.get_field(key)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+
+
 @register.filter
-def field_label(key: str) -> str:
-    return FIELD_LABELS.get(key, key)
+def field_label(key: str, object_type: str = "") -> str:
+    """The field's name in the reader's language: the model's own verbose name."""
+    if key in FIELD_LABELS:
+        return str(FIELD_LABELS[key])
+    field = _model_field(object_type, key)
+    if field is not None and getattr(field, "verbose_name", None):
+        return capfirst(str(field.verbose_name))
+    return key.replace("_", " ")
 
 
 def _plain(value: object) -> str:
@@ -58,11 +81,35 @@ def _plain(value: object) -> str:
 
 
 @register.simple_tag
-def value_label(key: str, value: object) -> object:
+def value_label(key: str, value: object, object_type: str = "") -> object:
+    """A value as the reader knows it: choice labels, dates in Bishkek time."""
     if value is None or value == "":
         return "—"
     if isinstance(value, list | dict):
         return _plain(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    return VALUE_LABELS.get((key, value), value)
+    if (key, value) in VALUE_LABELS:
+        return VALUE_LABELS[(key, value)]
+    field = _model_field(object_type, key)
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if value in choices:
+        return choices[value]
+    if isinstance(value, str):
+        return _as_date(value) or value
+    return value
+
+
+def _as_date(value: str) -> str | None:
+    """An ISO date-time (stored in UTC) in Bishkek time, or an ISO date, as pages show them."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is not None and timezone.is_aware(moment):
+        return date_format(timezone.localtime(moment), "d.m.Y H:i")
+    try:
+        day = parse_date(value)
+    except ValueError:
+        day = None
+    return date_format(day, "d.m.Y") if day is not None else None
