@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import DecimalField
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from municipal_order.lib.money import format_som
 
 register = template.Library()
 
@@ -37,6 +41,7 @@ FIELD_LABELS = {
     "status": _("Status"),
     "title": _("Title"),
     "inn": _("INN"),
+    "bids_to_reconfirm": _("Bids asked to re-confirm"),
 }
 
 VALUE_LABELS = {
@@ -95,6 +100,11 @@ def value_label(key: str, value: object, object_type: str = "") -> object:
     choices = dict(getattr(field, "flatchoices", None) or ())
     if value in choices:
         return choices[value]
+    if isinstance(field, DecimalField):
+        try:
+            return format_som(Decimal(str(value)))
+        except (InvalidOperation, ValueError):
+            return value
     if isinstance(value, str):
         return _as_date(value) or value
     return value

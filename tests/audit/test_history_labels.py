@@ -61,11 +61,13 @@ def test_fields_values_and_times_read_as_words_in_the_readers_language(cast):
             "civil_society_min_pct": 50,
             "status": "draft",
             "closes_at": "2026-12-31T12:00:00Z",
+            "total_budget": "850000.00",
         },
         after={
             "civil_society_min_pct": 60,
             "status": "published",
             "closes_at": "2027-01-10T12:00:00Z",
+            "total_budget": "900000.00",
         },
     )
     with translation.override("ru"):
@@ -75,4 +77,6 @@ def test_fields_values_and_times_read_as_words_in_the_readers_language(cast):
     assert "объявлен" in line  # the status's label, not its key
     assert "31.12.2026 18:00" in line  # Bishkek time, not ISO UTC
     assert "T12:00:00Z" not in line
+    # Money as the portal writes it; the field's label says the unit ("…, сом").
+    assert "850000.00" not in line and "000,00" in line
     assert call.pk  # the event is about a real call type
