@@ -395,7 +395,10 @@ if BEHIND_PROXY:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "municipal_order.lib.requests.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "municipal_order.lib.requests.RequestIdLogFilter"},
+        "expected_refusals": {"()": "municipal_order.lib.requests.ExpectedRefusalFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
@@ -409,6 +412,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A 403 is the portal refusing as designed (a weak role, a sealed bid): one line.
+        "django.request": {"filters": ["expected_refusals"]},
         # Failed logins and lockouts are warnings; its per-request bookkeeping is not news.
         "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

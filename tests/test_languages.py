@@ -106,3 +106,31 @@ def test_an_explicit_choice_of_english_is_kept(client):
     client.cookies["mo_language"] = "en"
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert '<html lang="en">' in html
+
+
+def test_kyrgyz_time_left_has_a_space_after_the_comma():
+    """UX item 9: "1 күн,11 саат" on the call page."""
+    import datetime
+
+    from django.utils import timezone, translation
+    from django.utils.timesince import timeuntil
+
+    later = timezone.now() + datetime.timedelta(days=1, hours=11, minutes=1)
+    with translation.override("ky"):
+        text = timeuntil(later)
+    assert ", " in text and ",1" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("language", "not_saved"), [("ru", "не сохранён"), ("ky", "сакталган жок")]
+)
+def test_the_edit_conflict_says_the_typing_is_not_saved_in_neutral_words(language, not_saved):
+    """UX items 5 and 9: "его изменения" assumed a man; "ваши сохранены" claimed a save."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    msgid = "Changed by %(who)s at %(when)s. Reload to see their changes; yours are kept below."
+    with translation.override(language):
+        text = gettext(msgid)
+    assert text != msgid and not_saved in text
+    assert "его изменения" not in text and "сохранены ниже" not in text

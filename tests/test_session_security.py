@@ -76,3 +76,16 @@ def test_guessing_addresses_is_throttled_after_60_misses_a_minute(cast, client_f
         assert client.get("/accounts/").status_code == 429  # for the rest of the minute
     with time_machine.travel(START + 2 * MINUTE, tick=False):
         assert client.get("/accounts/").status_code == 200
+
+
+def test_an_expected_refusal_is_logged_in_one_line_without_a_traceback(cast, client_for, caplog):
+    """UX item 9: every 403 (a weak role, a sealed bid) was logged with a traceback."""
+    import logging
+
+    weak = client_for(cast.officer_a_weak)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = weak.post(f"/municipalities/{cast.municipality_a.code}/workspace/staff/", {})
+    assert response.status_code == 403
+    refusals = [r for r in caplog.records if r.name == "django.request"]
+    assert refusals and all(r.exc_info is None for r in refusals)
+    assert "Traceback" not in caplog.text

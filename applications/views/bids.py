@@ -316,7 +316,14 @@ def bid_submit(request: HttpRequest, pk) -> HttpResponse:
         for item in exc.missing:
             messages.error(request, item)
         return redirect("applications:bid_detail", pk=bid.pk)
-    except (SubmissionClosed, AlreadySubmitted) as exc:
+    except AlreadySubmitted:
+        # A stale tab (or a colleague) submitting again: the bid is in, show its receipt.
+        active = bid.submissions.filter(status=BidSubmission.Status.ACTIVE).first()
+        if active is None:  # withdrawn meanwhile: say so on the bid's page
+            return redirect("applications:bid_detail", pk=bid.pk)
+        messages.info(request, _("This bid is already submitted: here is its receipt."))
+        return redirect("applications:receipt", pk=bid.pk, submission_id=active.pk)
+    except SubmissionClosed as exc:
         return _not_submitted(request, bid, str(exc), status=409)
     except Exception:
         # Whatever broke, the transaction rolled back: no submission, the draft intact (T45).

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
+
+# Django's own list separator ("1 day, 11 hours" in timeuntil): its Kyrgyz catalogue
+# has "," without the space, so "1 күн,11 саат". The portal's catalogue, searched
+# first, says ", ".
+gettext_noop(", ")
 
 # Kyrgyz Cyrillic order: the Russian alphabet plus Ң after Н, Ө after О and Ү after У.
 KYRGYZ_ALPHABET = "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя"

@@ -63,3 +63,14 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()
         return True
+
+
+class ExpectedRefusalFilter(logging.Filter):
+    """A 403 logged by Django keeps its one line but loses the traceback: refusing a
+    weak role or a sealed bid is the portal working, not a fault to debug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True
