@@ -157,3 +157,27 @@ class NotFoundThrottleMiddleware:
         if user is not None and user.is_authenticated:
             return f"user:{user.pk}"
         return f"ip:{client_ip(request) or '-'}"
+
+
+class PortalNotFoundMiddleware:
+    """Under `make run` (DEBUG) a missing page still shows the portal's own 404 page,
+    in the reader's language, not Django's technical page listing every URL pattern
+    to whoever tries the demo."""
+
+    MARKER = b"DEBUG = True"  # the technical 404 page says why it is shown
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not getattr(response, "streaming", False)
+            and self.MARKER in response.content
+        ):
+            from municipal_order.views import page_not_found  # views import the URLconf
+
+            return page_not_found(request)
+        return response

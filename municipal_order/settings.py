@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "municipal_order.middleware.SessionTimeoutMiddleware",
     "municipal_order.middleware.NotFoundThrottleMiddleware",
+    "municipal_order.middleware.PortalNotFoundMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login refused for too many failures into the lockout page (T28).

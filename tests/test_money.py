@@ -32,3 +32,17 @@ def test_the_som_filter_names_the_currency_in_the_active_language():
         )
     with translation.override("en"):
         assert template.render(Context({"v": 5})).endswith("som")
+
+
+@pytest.mark.parametrize("language", ["ru", "ky", "en"])
+def test_shares_read_the_same_in_every_language(language):
+    """UX item 9: "12.0%" in Kyrgyz and in the PDF, "12,0%" on the Russian page."""
+    from decimal import Decimal
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load portal %}{{ a|percent }} {{ b|percent }}")
+    with translation.override(language):
+        text = template.render(Context({"a": Decimal("12.0"), "b": "7.25"}))
+    assert text == "12,0% 7,3%"

@@ -89,3 +89,14 @@ def test_an_expected_refusal_is_logged_in_one_line_without_a_traceback(cast, cli
     refusals = [r for r in caplog.records if r.name == "django.request"]
     assert refusals and all(r.exc_info is None for r in refusals)
     assert "Traceback" not in caplog.text
+
+
+@override_settings(DEBUG=True)
+def test_make_run_shows_the_portals_own_404_not_the_url_map(client):
+    """UX item 9: Django's technical 404 listed every URL pattern to demo users."""
+    client.cookies["mo_language"] = "ky"
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "URLconf" not in html and "DEBUG = True" not in html
+    assert 'lang="ky"' in html

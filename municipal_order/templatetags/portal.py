@@ -10,6 +10,14 @@ register = template.Library()
 
 
 @register.filter
+def percent(value: object, decimals: int = 1) -> str:
+    """{{ share|percent }} → '12,5%': one way in every language, on pages and in PDFs
+    (Django's own number formats differ between Russian and Kyrgyz)."""
+    text = format_som(value, int(decimals))
+    return f"{text}%" if text else ""
+
+
+@register.filter
 def som(value: object, decimals: int = 2) -> str:
     """{{ amount|som }} → '1 234 567,00 сом'; {{ amount|som:0 }} → '1 234 567 сом'."""
     text = format_som(value, int(decimals))
