@@ -28,7 +28,7 @@ class OrganizationForm(PlainNamesMixin, PlausibleDatesMixin, forms.ModelForm):
         fields = [*ORGANIZATION_FIELDS, "charter"]
         widgets = {
             "registration_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "charter": forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+            "charter": forms.FileInput(attrs={"accept": ".pdf"}),  # stored name: template
         }
         help_texts = {
             "municipality": _(

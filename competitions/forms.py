@@ -70,7 +70,9 @@ class ProblemForm(PlausibleDatesMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "target_groups": forms.CheckboxSelectMultiple,
             "assessment_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "minutes": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+            # A plain input: the stored file is shown by its original name with a
+            # permission-checked link (the template), never its storage path.
+            "minutes": forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         }
         help_texts = {
             "minutes": _("PDF, JPEG or PNG, up to 10 MB."),

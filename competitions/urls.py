@@ -16,6 +16,7 @@ urlpatterns = [
     path("municipalities/<slug:code>/", views.municipality_detail, name="municipality_detail"),
     path("problems/", problem_views.problem_list, name="problem_list"),
     path("problems/<int:pk>/", problem_views.problem_detail, name="problem_detail"),
+    path("problems/<int:pk>/minutes/", problem_views.problem_minutes, name="problem_minutes"),
     path("problems/<int:pk>/support/", problem_views.problem_support, name="problem_support"),
     path("problems/<int:pk>/comments/", problem_views.problem_comment, name="problem_comment"),
     path("programmes/<int:pk>/", problem_views.programme_detail, name="programme_detail"),
@@ -43,6 +44,11 @@ urlpatterns = [
     path(W + "problems/new/", problem_views.problem_new, name="problem_new"),
     path(W + "problems/<int:pk>/", problem_views.problem_edit, name="problem_edit"),
     path(W + "problems/<int:pk>/publish/", problem_views.problem_publish, name="problem_publish"),
+    path(
+        W + "problems/<int:pk>/minutes/",
+        problem_views.problem_minutes_workspace,
+        name="problem_minutes_workspace",
+    ),
     path(W + "problems/<int:pk>/archive/", problem_views.problem_archive, name="problem_archive"),
     path(
         W + "problems/<int:pk>/comments/<int:comment_id>/hide/",

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,6 +38,8 @@ from competitions.services.problems import (
     update_problem,
 )
 from competitions.services.programmes import create_programme
+from municipal_order.lib.downloads import kind_of, private_file_response
+from municipal_order.lib.uploads import KINDS
 
 # --- public -------------------------------------------------------------------------
 
@@ -92,6 +94,27 @@ def _detail_context(request: HttpRequest, problem: PriorityProblem, **extra) -> 
         "is_officer": is_officer,
         **extra,
     }
+
+
+@require_GET
+def problem_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence of a published problem: the minutes of the needs study (public)."""
+    return _minutes_response(get_public_problem(pk))
+
+
+@login_required
+@require_GET
+def problem_minutes_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The same file of a draft, for the municipality's officers."""
+    return _minutes_response(get_problem_for_user(request, code, pk))
+
+
+def _minutes_response(problem: PriorityProblem) -> HttpResponse:
+    if not problem.minutes:
+        raise Http404
+    kind = kind_of(problem.minutes.name)
+    name = problem.minutes_name or f"minutes{KINDS[kind].extensions[0]}"
+    return private_file_response(problem.minutes, filename=name, kind=kind)
 
 
 @login_required

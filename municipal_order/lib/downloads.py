@@ -19,3 +19,12 @@ def private_file_response(file: File, *, filename: str, kind: str = "pdf") -> Fi
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def kind_of(name: str) -> str:
+    """The upload kind of a stored file, from the canonical extension it was saved with."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    for key, kind in KINDS.items():
+        if f".{suffix}" in kind.extensions:
+            return key
+    return "pdf"
