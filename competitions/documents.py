@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from competitions.models import Competition, Municipality, MunicipalStaff
@@ -44,6 +46,7 @@ def _announcement_context(call: Competition) -> dict[str, Any]:
         "commission": call.commission.select_related("user"),
         "problems": call.problems.all(),
         "amendments": call.amendments.all(),
+        "call_url": settings.SITE_URL + reverse("competitions:call_detail", args=[call.pk]),
     }
 
 

@@ -15,6 +15,10 @@ from competitions.models.problems import PriorityProblem, Programme
 from competitions.models.territories import Municipality, Sphere
 from competitions.phases import Phase, phase_of, phase_q
 
+# Stored as typed (an officer may name another regulation); shown in the reader's
+# language when it is this default (see Competition.rule_set_display).
+DEFAULT_RULE_SET = "Cabinet Resolution No. 604 of 04.11.2022"
+
 
 class CompetitionQuerySet(models.QuerySet["Competition"]):
     def public(self) -> CompetitionQuerySet:
@@ -119,7 +123,7 @@ class Competition(models.Model):
     rule_set = models.CharField(
         _("rules applied"),
         max_length=255,
-        default="Cabinet Resolution No. 604 of 04.11.2022",
+        default=DEFAULT_RULE_SET,
         help_text=_(
             "The regulation this call follows; the defaults above are assumptions to check."
         ),
@@ -187,6 +191,12 @@ class Competition(models.Model):
 
     def before_deadline(self, now: datetime.datetime | None = None) -> bool:
         return self.phase_at(now or timezone.now()).before_deadline
+
+    @property
+    def rule_set_display(self) -> str:
+        if self.rule_set == DEFAULT_RULE_SET:
+            return str(_("Cabinet Resolution No. 604 of 04.11.2022"))
+        return self.rule_set
 
     @property
     def required_document_list(self) -> list[str]:

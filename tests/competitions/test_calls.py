@@ -414,3 +414,19 @@ def test_an_announced_call_cannot_be_edited_as_a_draft(cast, client_for, open_ca
     response = client_for(cast.officer_a).get(workspace(open_call, "edit"))
     assert response.status_code == 302
     assert response["Location"] == workspace(open_call)
+
+
+def test_the_announcement_says_who_may_apply_how_and_the_appeal_window(cast, open_call):
+    """UX item 9: the PDF omitted them and printed the rule set in English."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from competitions.documents import CALL_ANNOUNCEMENT
+
+    with translation.override("ky"):
+        html = render_to_string(CALL_ANNOUNCEMENT.template, CALL_ANNOUNCEMENT.context(open_call))
+    assert "коомдук бирикме" in html or "фонд" in html  # the eligible legal forms
+    assert f"/calls/{open_call.pk}/" in html  # where to apply
+    assert "апелляция" in html  # the appeal window
+    assert "Cabinet Resolution" not in html
+    assert "токтому" in html
