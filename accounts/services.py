@@ -18,6 +18,7 @@ from accounts.models import User, normalize_email
 from accounts.tokens import make_activation_token
 from audit.services import record, snapshot
 from municipal_order.lib.actors import Actor
+from municipal_order.lib.emails import absolute_url
 from municipal_order.lib.requests import client_ip
 from notifications.services import queue_email
 
@@ -72,8 +73,8 @@ def register_user(
         existing.email,
         {
             "user": existing,
-            "login": settings.SITE_URL + reverse("accounts:login"),
-            "reset": settings.SITE_URL + reverse("accounts:password_reset"),
+            "login": absolute_url(reverse("accounts:login")),
+            "reset": absolute_url(reverse("accounts:password_reset")),
         },
         language=existing.language,
     )
@@ -82,9 +83,7 @@ def register_user(
 
 def _send_activation(user: User) -> None:
     """The confirmation link, through the e-mail outbox, in the person's language."""
-    link = settings.SITE_URL + reverse(
-        "accounts:activate", kwargs={"token": make_activation_token(user)}
-    )
+    link = absolute_url(reverse("accounts:activate", kwargs={"token": make_activation_token(user)}))
     queue_email(
         "activation",
         user.email,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Bid, BudgetLine, Organization, OrganizationMember
+from applications.permissions import WRITE_ROLES
 from applications.services.drafting import BID_FIELDS
 from applications.services.organizations import INN_TAKEN, ORGANIZATION_FIELDS
 from municipal_order.lib.dates import PlausibleDatesMixin
@@ -253,5 +254,5 @@ class ApplyForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.filter(
-            members__user=user, members__role__in=["admin", "editor"]
+            members__user=user, members__role__in=WRITE_ROLES
         )

@@ -23,7 +23,7 @@ security_log = logging.getLogger("portal.security")
 
 Role = OrganizationMember.Role
 # What each role may do: read ⊂ write (edit drafts, submit) ⊂ manage (members, profile).
-_WRITE = {Role.ADMIN, Role.EDITOR}
+WRITE_ROLES = {Role.ADMIN, Role.EDITOR}
 _MANAGE = {Role.ADMIN}
 
 
@@ -51,7 +51,7 @@ def get_organization_for_user(
         raise Http404
     if manage and membership.role not in _MANAGE:
         raise PermissionDenied(_("Only an administrator of the organisation may do this."))
-    if write and membership.role not in _WRITE:
+    if write and membership.role not in WRITE_ROLES:
         raise PermissionDenied(_("Your role in the organisation only allows reading."))
     return organization
 
@@ -144,7 +144,7 @@ def get_bid_for_user(request: HttpRequest, pk, *, write: bool = False):
             + " "
             + sealed_message(bid.competition)
         )
-    if write and membership.role not in _WRITE:
+    if write and membership.role not in WRITE_ROLES:
         raise PermissionDenied(_("Your role in the organisation only allows reading."))
     return bid
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from applications.models import Bid, OrganizationMember
+from applications.models import Bid
+from applications.permissions import WRITE_ROLES  # who can act on a bid; a viewer reads
 from competitions.models import Competition
-
-# Roles that can still act on a bid (a viewer only reads).
-ACTING_ROLES = (OrganizationMember.Role.ADMIN, OrganizationMember.Role.EDITOR)
 
 
 def editors_of(bid: Bid) -> QuerySet:
@@ -18,7 +16,7 @@ def editors_of(bid: Bid) -> QuerySet:
         get_user_model()
         .objects.filter(
             organization_roles__organization=bid.organization_id,
-            organization_roles__role__in=ACTING_ROLES,
+            organization_roles__role__in=WRITE_ROLES,
         )
         .distinct()
     )
@@ -30,7 +28,7 @@ def applicants_of(call: Competition) -> list:
         get_user_model()
         .objects.filter(
             organization_roles__organization__bids__competition=call,
-            organization_roles__role__in=ACTING_ROLES,
+            organization_roles__role__in=WRITE_ROLES,
             is_active=True,
         )
         .distinct()

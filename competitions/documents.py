@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from competitions.models import Competition, Municipality, MunicipalStaff
 from competitions.permissions import check_municipality_access
 from documents.registry import DocumentKind, register
+from municipal_order.lib.emails import absolute_url
 from notifications.services import tell_requester
 
 
@@ -46,7 +46,7 @@ def _announcement_context(call: Competition) -> dict[str, Any]:
         "commission": call.commission.select_related("user"),
         "problems": call.problems.all(),
         "amendments": call.amendments.all(),
-        "call_url": settings.SITE_URL + reverse("competitions:call_detail", args=[call.pk]),
+        "call_url": absolute_url(reverse("competitions:call_detail", args=[call.pk])),
     }
 
 

@@ -15,13 +15,11 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from municipal_order.lib.emails import build_message, render_email
+from municipal_order.lib.emails import absolute_url, build_message, render_email
 from municipal_order.lib.tasks import enqueue
 from notifications.events import get_event
 from notifications.models import Notification, NotificationPreference, OutgoingEmail
@@ -35,11 +33,9 @@ SENDING_TIMEOUT = datetime.timedelta(minutes=10)
 
 
 def _render(event: str, context: dict[str, Any], language: str) -> tuple[str, str]:
-    ctx = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    with translation.override(language):
-        title = " ".join(render_to_string(f"emails/notifications/{event}-subject.txt", ctx).split())
-        body = render_to_string(f"emails/notifications/{event}-body.txt", ctx).strip()
-    return title, body
+    """A notification's title and text (templates/emails/notifications/<event>-*)."""
+    rendered = render_email(f"notifications/{event}", context, language=language)
+    return rendered.subject, rendered.body.strip()
 
 
 def _queue(email_id: int) -> None:
@@ -79,10 +75,6 @@ def wants_email(user: Any, category: str) -> bool:
     return True if pref is None else pref.email
 
 
-def absolute(url: str) -> str:
-    return settings.SITE_URL + url if url.startswith("/") else url
-
-
 @transaction.atomic
 def notify(
     recipients: Iterable[Any], event: str, context: dict[str, Any], *, url: str = ""
@@ -107,7 +99,7 @@ def notify(
             queue_email(
                 "notification",
                 user.email,
-                {"notification": notification, "link": absolute(url), "user": user},
+                {"notification": notification, "link": absolute_url(url), "user": user},
                 language=user.language,
                 notification=notification,
             )

@@ -20,6 +20,7 @@ from applications.exceptions import ApplicationsError
 from applications.models import Invitation, Organization, OrganizationMember
 from audit.services import record, snapshot
 from municipal_order.lib.actors import By, acting_user
+from municipal_order.lib.emails import absolute_url
 from municipal_order.lib.uploads import check_upload
 from notifications.services import queue_email
 
@@ -168,8 +169,9 @@ def invite_member(organization: Organization, *, email: str, role: str, by: By) 
         {
             "invitation": invitation,
             "organization": organization,
-            "link": settings.SITE_URL
-            + reverse("applications:invitation", kwargs={"token": invitation.token}),
+            "link": absolute_url(
+                reverse("applications:invitation", kwargs={"token": invitation.token})
+            ),
         },
         language=inviter.language if inviter else settings.LANGUAGE_CODE,
     )

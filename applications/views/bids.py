@@ -36,7 +36,7 @@ from applications.forms import (
     IndicatorFormSet,
 )
 from applications.models import Bid, BidSubmission
-from applications.permissions import get_bid_document_for_user, get_bid_for_user
+from applications.permissions import WRITE_ROLES, get_bid_document_for_user, get_bid_for_user
 from applications.services.drafting import (
     collection_rows,
     save_bid,
@@ -87,7 +87,7 @@ def _editable(bid: Bid, phase: Phase) -> bool:
 
 def _can_write(bid: Bid) -> bool:
     """`bid` comes from get_bid_for_user, which sets the reader's role in its organisation."""
-    return bid.member_role in {"admin", "editor"}
+    return bid.member_role in WRITE_ROLES
 
 
 def _context(request: HttpRequest, bid: Bid, **extra) -> dict:

@@ -35,6 +35,11 @@ def render_email(name: str, context: dict, *, language: str) -> RenderedEmail:
     return RenderedEmail(subject[:255], body, html)
 
 
+def absolute_url(url: str) -> str:
+    """A link for an e-mail or a PDF: site paths get SITE_URL in front, full URLs stay."""
+    return settings.SITE_URL + url if url.startswith("/") else url
+
+
 def build_message(to: str, subject: str, body: str, html: str = "") -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
     if html:
