@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -35,6 +36,7 @@ def register_user(
     full_name: str,
     phone: str = "",
     language: str = "ru",
+    next_url: str = "",
     request: Any = None,
 ) -> User | None:
     """Create an inactive account and send the confirmation link after commit.
@@ -42,6 +44,9 @@ def register_user(
     For an address that already has an account (also one created a moment ago by a
     concurrent sign-up) nothing is created and the address's owner is told instead:
     the page answers the same either way, so sign-up reveals no accounts.
+
+    `next_url` (a local path the view has validated, e.g. an invitation) rides on
+    the e-mailed link, so the person lands there after confirming, in any browser.
     """
     email = normalize_email(email)
     existing = User.objects.filter(email=email).first()
@@ -65,7 +70,7 @@ def register_user(
                 by=request or user,
                 after=snapshot(user, ["email", *PROFILE_FIELDS]),
             )
-            _send_activation(user)
+            _send_activation(user, next_url=next_url)
             return user
     record("user.signup_for_existing_account", existing, by=request or Actor.system("signup"))
     queue_email(
@@ -73,7 +78,7 @@ def register_user(
         existing.email,
         {
             "user": existing,
-            "login": absolute_url(reverse("accounts:login")),
+            "login": absolute_url(_with_next(reverse("accounts:login"), next_url)),
             "reset": absolute_url(reverse("accounts:password_reset")),
         },
         language=existing.language,
@@ -81,9 +86,14 @@ def register_user(
     return None
 
 
-def _send_activation(user: User) -> None:
+def _with_next(path: str, next_url: str) -> str:
+    return f"{path}?{urlencode({'next': next_url})}" if next_url else path
+
+
+def _send_activation(user: User, *, next_url: str = "") -> None:
     """The confirmation link, through the e-mail outbox, in the person's language."""
-    link = absolute_url(reverse("accounts:activate", kwargs={"token": make_activation_token(user)}))
+    path = reverse("accounts:activate", kwargs={"token": make_activation_token(user)})
+    link = absolute_url(_with_next(path, next_url))
     queue_email(
         "activation",
         user.email,
@@ -93,11 +103,11 @@ def _send_activation(user: User) -> None:
 
 
 @transaction.atomic
-def resend_activation(*, email: str) -> None:
+def resend_activation(*, email: str, next_url: str = "") -> None:
     """Silently does nothing for unknown or confirmed addresses (no account oracle)."""
     user = User.objects.filter(email=email, email_confirmed_at__isnull=True).first()
     if user is not None:
-        _send_activation(user)
+        _send_activation(user, next_url=next_url)
 
 
 @transaction.atomic

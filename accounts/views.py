@@ -70,10 +70,26 @@ class LoginView(auth_views.LoginView):
         return _remember_language(response, user.language)
 
 
+def safe_next(request: HttpRequest) -> str:
+    """The `next` of the query or the form when it stays on this site, else ''.
+
+    Only a local path is kept: it travels in e-mailed links (sign-up → activation),
+    so it must never send someone elsewhere.
+    """
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign-up keeps `next` (an invitation, say) through the e-mailed activation link."""
+    next_url = safe_next(request)
     if request.user.is_authenticated:
-        return redirect("accounts:dashboard")
+        return redirect(next_url or "accounts:dashboard")
     initial = {"language": translation.get_language()}
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -84,11 +100,13 @@ def signup(request: HttpRequest) -> HttpResponse:
             full_name=data["full_name"],
             phone=data["phone"],
             language=data["language"],
+            next_url=next_url,
             request=request,
         )
         request.session["signup_email"] = data["email"]
+        request.session["signup_next"] = next_url
         return redirect("accounts:signup_done")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,7 +115,9 @@ def signup_done(request: HttpRequest) -> HttpResponse:
     email = request.session.get("signup_email", "")
     form = ResendActivationForm(request.POST or None, initial={"email": email})
     if request.method == "POST" and form.is_valid():
-        services.resend_activation(email=form.cleaned_data["email"])
+        services.resend_activation(
+            email=form.cleaned_data["email"], next_url=request.session.get("signup_next", "")
+        )
         messages.info(
             request,
             _("If the address belongs to an unconfirmed account, we have sent the link again."),
@@ -112,15 +132,19 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
     user, state = read_activation_token(token)
     if state is LinkState.USED:
         # Single use: a second click (or someone else holding the link) logs nobody in.
-        return render(request, "accounts/activation_used.html", status=410)
+        return render(
+            request, "accounts/activation_used.html", {"next": safe_next(request)}, status=410
+        )
     if user is None or state is not LinkState.VALID:
         return render(request, "accounts/activation_invalid.html", status=400)
+    next_url = safe_next(request)
     if request.method == "POST":
         user = services.confirm_email(user, request=request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop("signup_next", None)
         messages.success(request, _("Your e-mail is confirmed. Welcome!"))
-        return _remember_language(redirect("accounts:dashboard"), user.language)
-    return render(request, "accounts/activate.html", {"account": user})
+        return _remember_language(redirect(next_url or "accounts:dashboard"), user.language)
+    return render(request, "accounts/activate.html", {"account": user, "next": next_url})
 
 
 @login_required
