@@ -1,0 +1,220 @@
+"""Every page type of the portal, per persona, over one small data set.
+
+Browser sweeps (accessibility, layout, page weight) import this module:
+
+    world = build_world()                 # inside a test with the database
+    for name, path in pages(world)["ngo"]:
+        ...
+    sign_in(context, live_server.url, world.users["officer"])
+
+`build_world()` writes through the factories and the services, as the people
+would: a municipality with a published problem that has a comment, an open call
+with criteria and commission, a draft call, an NGO with a member, a draft bid
+filled in and a submitted bid with its receipt, an organisation waiting for
+verification and an officer with two-step login.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import uuid
+from typing import Any
+
+LOGGED_OUT = "logged_out"
+NGO = "ngo"
+OFFICER = "officer"
+PERSONAS = (LOGGED_OUT, NGO, OFFICER)
+
+
+@dataclasses.dataclass
+class World:
+    cast: Any
+    municipality: Any
+    problem: Any
+    draft_problem: Any
+    call: Any
+    other_call: Any
+    draft_call: Any
+    organization: Any
+    draft_bid: Any
+    submitted_bid: Any
+    submission: Any
+    users: dict[str, Any]
+
+
+def build_world() -> World:
+    """The data set every page type needs (call inside a test with database access)."""
+    from applications.services.drafting import start_bid
+    from applications.services.organizations import set_verification
+    from applications.services.submission import submit_bid
+    from competitions.models import PriorityProblem
+    from tests.applications.conftest import fill_bid
+    from tests.competitions.conftest import make_call
+    from tests.conftest import Cast
+    from tests.factories import (
+        OrganizationFactory,
+        PriorityProblemFactory,
+        ProblemCommentFactory,
+        UserFactory,
+    )
+
+    cast = Cast()
+    municipality = cast.municipality_a
+    problem = PriorityProblemFactory(
+        municipality=municipality,
+        title="Нет центра для детей с инвалидностью в Аламүдүн",
+        description="Родители возят детей в Бишкек: 40 км в одну сторону.",
+    )
+    ProblemCommentFactory(
+        problem=problem, author=UserFactory(full_name="Житель"), text="Поддерживаю, очень нужно."
+    )
+    draft_problem = PriorityProblemFactory(
+        municipality=municipality,
+        title="Нет освещения на улице Ленина",
+        status=PriorityProblem.Status.DRAFT,
+    )
+    # The calendar plan fill_bid writes runs from February to November 2027.
+    window = {
+        "implementation_start": datetime.date(2027, 2, 1),
+        "implementation_end": datetime.date(2027, 11, 30),
+    }
+    call = make_call(cast, status="published", problems=[problem], **window)
+    other_call = make_call(
+        cast,
+        status="published",
+        problems=[problem],
+        title="Летний лагерь для подростков",
+        **window,
+    )
+    draft_call = make_call(cast, title="Чистая вода в школах")
+
+    organization = cast.organization
+    set_verification(organization, verified=True, note="", by=cast.officer_a)
+    organization.refresh_from_db()
+    # Waiting for the municipality's verification: the officer's verification list.
+    OrganizationFactory(
+        name_ru="ОО «Жаштар демилгеси»",
+        region=cast.region_c,
+        municipality=municipality,
+    )
+
+    draft_bid = fill_bid(start_bid(call, organization, by=cast.ngo_member), cast)
+    submitted_bid = fill_bid(start_bid(other_call, organization, by=cast.ngo_member), cast)
+    submission = submit_bid(submitted_bid, idempotency_key=str(uuid.uuid4()), by=cast.ngo_member)
+    submitted_bid.refresh_from_db()
+
+    return World(
+        cast=cast,
+        municipality=municipality,
+        problem=problem,
+        draft_problem=draft_problem,
+        call=call,
+        other_call=other_call,
+        draft_call=draft_call,
+        organization=organization,
+        draft_bid=draft_bid,
+        submitted_bid=submitted_bid,
+        submission=submission,
+        users={LOGGED_OUT: None, NGO: cast.ngo_member, OFFICER: cast.officer_a},
+    )
+
+
+def pages(world: World) -> dict[str, list[tuple[str, str]]]:
+    """(name, path) of every page type each persona reaches, the fullest menus included."""
+    from applications.steps import STEP_KEYS
+
+    code = world.municipality.code
+    org = world.organization.pk
+    draft = world.draft_bid.pk
+    workspace = f"/municipalities/{code}/workspace/"
+    return {
+        LOGGED_OUT: [
+            ("home", "/"),
+            ("problem-list", "/problems/"),
+            ("problem-detail", f"/problems/{world.problem.pk}/"),
+            ("call-list", "/calls/"),
+            ("call-detail", f"/calls/{world.call.pk}/"),
+            ("municipality-list", "/municipalities/"),
+            ("municipality-detail", f"/municipalities/{code}/"),
+            ("login", "/accounts/login/"),
+            ("signup", "/accounts/signup/"),
+        ],
+        NGO: [
+            ("dashboard", "/accounts/"),
+            ("home", "/"),
+            ("call-detail", f"/calls/{world.call.pk}/"),
+            ("my-organisations", "/organizations/"),
+            ("organisation", f"/organizations/{org}/"),
+            ("organisation-form", f"/organizations/{org}/edit/"),
+            ("organisation-new", "/organizations/new/"),
+            *[(f"bid-step-{step}", f"/bids/{draft}/edit/{step}/") for step in STEP_KEYS],
+            ("bid-preview", f"/bids/{draft}/"),
+            ("bid-submitted", f"/bids/{world.submitted_bid.pk}/"),
+            ("receipt", f"/bids/{world.submitted_bid.pk}/receipts/{world.submission.pk}/"),
+            ("notifications", "/notifications/"),
+            ("notification-settings", "/notifications/settings/"),
+            ("profile", "/accounts/profile/"),
+            ("password-change", "/accounts/password/"),
+        ],
+        OFFICER: [
+            ("dashboard", "/accounts/"),
+            ("my-municipalities", "/municipalities/mine/"),
+            ("workspace", workspace),
+            ("workspace-calls", workspace + "calls/"),
+            ("workspace-problems", workspace + "problems/"),
+            ("call-new", workspace + "calls/new/"),
+            ("call-edit", f"{workspace}calls/{world.draft_call.pk}/edit/"),
+            ("call-manage", f"{workspace}calls/{world.call.pk}/"),
+            ("call-manage-draft", f"{workspace}calls/{world.draft_call.pk}/"),
+            ("problem-new", workspace + "problems/new/"),
+            ("problem-edit", f"{workspace}problems/{world.draft_problem.pk}/"),
+            ("verification-list", workspace + "organizations/"),
+            ("call-detail", f"/calls/{world.call.pk}/"),
+            ("audit-anchor", "/audit/anchor/"),
+        ],
+    }
+
+
+def page_ids() -> dict[str, list[str]]:
+    """The page names per persona without building data (for pytest parametrisation)."""
+    names: dict[str, list[str]] = {}
+    fake = _Names()
+    for persona, rows in pages(fake).items():  # type: ignore[arg-type]
+        names[persona] = [name for name, _path in rows]
+    return names
+
+
+class _Names:
+    """Stands in for a World when only the page names are wanted."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self
+
+    pk = 1
+    code = "x"
+
+    def __str__(self) -> str:
+        return "1"
+
+
+def sign_in(context, base_url: str, user) -> None:
+    """Sign the Playwright context in as user: a Django test client logs in (with the
+    second factor passed for those who need one) and its session cookie is copied."""
+    from django.test import Client
+
+    from accounts.two_factor import requires_two_factor
+    from tests.conftest import give_second_factor
+
+    context.clear_cookies()
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        if requires_two_factor(user):
+            give_second_factor(client, user)
+        for morsel in client.cookies.values():
+            context.add_cookies([{"name": morsel.key, "value": morsel.value, "url": base_url}])
+
+
+def set_language(context, base_url: str, language: str) -> None:
+    context.add_cookies([{"name": "mo_language", "value": language, "url": base_url}])
