@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from qrcode.image.svg import SvgPathImage
 
 from accounts import services
+from accounts.extensions import DASHBOARD
 from accounts.forms import (
     AuthenticatorCodeForm,
     EmailAuthenticationForm,
@@ -150,7 +151,10 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard.html")
+    """The landing page after login: the tasks and next steps later apps put here first."""
+    return render(
+        request, "accounts/dashboard.html", {"panels": DASHBOARD.collect(request, request.user)}
+    )
 
 
 @login_required

@@ -15,14 +15,17 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from accounts.extensions import DASHBOARD
 from applications.forms import ApplyForm
-from applications.models import Bid, Organization
+from applications.models import Bid, Organization, OrganizationMember
 from applications.permissions import is_sealed
 from applications.selectors import applicants_of
 from competitions import extensions
-from competitions.models import Amendment, Competition, Municipality
+from competitions.models import Amendment, Competition, Municipality, MunicipalStaff
 from municipal_order.lib.actors import By
+from municipal_order.lib.attention import Task, TaskProvider
 from municipal_order.lib.panels import Panel
 from notifications import events
 from notifications.models import Category
@@ -94,6 +97,30 @@ def workspace_panel(request: HttpRequest, municipality: Municipality) -> dict[st
     return {"unverified": waiting, "url": _organizations_url(municipality)}
 
 
+def organizations_to_verify(request: HttpRequest, municipality: Municipality) -> Task | None:
+    """The officer's task on the signed-in home: organisations waiting for verification."""
+    n = Organization.objects.filter(municipality=municipality, verified_at__isnull=True).count()
+    label = ngettext(
+        "%(n)d organisation awaits verification",
+        "%(n)d organisations await verification",
+        n,
+    ) % {"n": n}
+    return Task("organizations_to_verify", label, n, _organizations_url(municipality))
+
+
+def register_organization_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
+    """The next step for someone signed in who acts for no organisation and no
+    municipality: register one, wait for verification, apply to an open call."""
+    if OrganizationMember.objects.filter(user=user).exists():
+        return None
+    if MunicipalStaff.objects.filter(user=user).exists():
+        return None
+    return {
+        "register_url": reverse("applications:organization_new"),
+        "calls_url": reverse("competitions:call_list"),
+    }
+
+
 def workspace_link(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
     return {"url": _organizations_url(municipality)}
 
@@ -131,6 +158,17 @@ def register() -> None:
     )
     extensions.WORKSPACE.register(
         Panel("organizations", "applications/panels/_workspace.html", workspace_panel, order=10)
+    )
+    extensions.NEEDS_ATTENTION.register(
+        TaskProvider("organizations_to_verify", organizations_to_verify, order=10)
+    )
+    DASHBOARD.register(
+        Panel(
+            "register_organization",
+            "applications/panels/_dashboard_register.html",
+            register_organization_panel,
+            order=20,
+        )
     )
     extensions.WORKSPACE_LINKS.register(
         Panel("organizations", "applications/panels/_workspace_link.html", workspace_link, order=10)

@@ -13,6 +13,11 @@ class CompetitionsConfig(AppConfig):
 
         register(Event("municipal_staff_added", Category.ACCOUNT))
 
+        from competitions import attention
+
+        # An officer's tasks on the signed-in home, later apps adding theirs.
+        attention.register()
+
         from accounts.two_factor import register_requirement
         from competitions.models import CommissionMember, MinistryStaff, MunicipalStaff
 

@@ -4,6 +4,7 @@ competitions comes before them in the dependency chain and never imports them;
 they register here from their `AppConfig.ready()`:
 
 - panels on the public call page, the officer's call page and the workspace;
+- tasks in an officer's "needs attention" list (`NEEDS_ATTENTION`);
 - counts shown in lists of calls (`Competition.objects.with_counts()`);
 - handlers told when an announced call is amended.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Expression
 
+from municipal_order.lib.attention import TaskList
 from municipal_order.lib.panels import Slot
 
 if TYPE_CHECKING:
@@ -67,3 +69,10 @@ def register_amendment_handler(handler: AmendmentHandler) -> AmendmentHandler:
 
 def amendment_handlers() -> list[AmendmentHandler]:
     return list(_AMENDMENT_HANDLERS.values())
+
+
+# What an officer of a municipality has to do, each a count and a link, shown on the
+# signed-in home (`accounts:dashboard`) and the workspace. competitions lists its own
+# (drafts to announce, calls past the deadline, unanswered questions); later apps add
+# theirs (organisations to verify, bids to admit, reports to review).
+NEEDS_ATTENTION = TaskList("competitions.needs_attention")
