@@ -32,3 +32,25 @@ def test_the_demo_loads_twice_through_the_services(django_capture_on_commit_call
     assert BidDocument.objects.count() == 2 * len(open_call.required_document_list)
     assert Competition.objects.filter(status="draft").count() == 1
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_demo_document_that_failed_to_render_stops_the_command(cast):
+    """make run / seed_demo must not go on quietly when the PDFs cannot render
+    (DEBUG=0 before collectstatic once marked every demo PDF failed without a word)."""
+    from django.core.management.base import CommandError
+
+    from documents.models import GeneratedDocument
+    from municipal_order.management.commands.seed_demo import Command
+
+    Command()._check_documents()  # nothing failed: silent
+    GeneratedDocument.objects.create(
+        kind="municipality-profile",
+        object_type="competitions.municipality",
+        object_id=str(cast.municipality_a.pk),
+        language="ru",
+        status=GeneratedDocument.Status.FAILED,
+        error="OSError: fonts not found",
+    )
+    with pytest.raises(CommandError, match=r"1 demo document.* OSError: fonts not found"):
+        Command()._check_documents()

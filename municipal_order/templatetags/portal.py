@@ -59,3 +59,17 @@ def css_string(value: object) -> str:
     # Safe: every character that could end the CSS string or the <style> element was
     # escaped above (tests/documents/test_pdf_fetcher.py), and HTML escaping would be wrong.
     return mark_safe(text)  # nosec B308, B703
+
+
+@register.simple_tag
+def pdf_static(path: str) -> str:
+    """A static file's URL for a PDF template, by its source name.
+
+    `{% static %}` asks the storage, and the manifest storage of DEBUG=0 raises for
+    every name until collectstatic has run; the PDF fetcher reads the file from
+    STATIC_ROOT or, before collectstatic, from the finders (lib/pdf.py), so the
+    name need not be hashed and a document renders either way.
+    """
+    from django.conf import settings
+
+    return settings.STATIC_URL + path.lstrip("/")

@@ -157,3 +157,28 @@ def test_the_sweep_command_reports(cast, capsys):
 
     call_command("sweep_documents")
     assert "re-queued 0" in capsys.readouterr().out
+
+
+def test_documents_render_before_collectstatic_under_the_manifest_storage(
+    cast, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """DEBUG=0 demo data loaded before collectstatic: the manifest storage has no
+    entries yet, and the documents must still find their fonts (issue: every demo
+    PDF failed without a word)."""
+    settings.STATIC_ROOT = tmp_path / "not-collected-yet"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    doc = request_profile(cast, django_capture_on_commit_callbacks)
+    assert doc.status == GeneratedDocument.Status.READY, doc.error
+    import io
+
+    from pypdf import PdfReader
+
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in PdfReader(io.BytesIO(doc.file.read())).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Portal-Sans" in name for name in fonts), fonts

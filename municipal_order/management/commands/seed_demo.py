@@ -45,6 +45,7 @@ from competitions.services.calls import COMMON_CRITERIA, publish_call, save_draf
 from competitions.services.problems import create_problem, publish_problem, support_problem
 from competitions.services.programmes import create_programme
 from competitions.services.team import add_municipal_staff
+from documents.models import GeneratedDocument
 from municipal_order.demo.data import (
     ADMIN,
     CALLS,
@@ -79,8 +80,19 @@ class Command(BaseCommand):
         ):
             self._seed()
             self._seed_two_factor()
+        self._check_documents()
         self._print_logins()
         self._print_two_factor()
+
+    def _check_documents(self) -> None:
+        """Demo PDFs render in this process (eager tasks) or in a worker: one that
+        failed here would fail for every user, so say so instead of going on."""
+        failed = GeneratedDocument.objects.filter(status=GeneratedDocument.Status.FAILED)
+        errors = sorted({doc.error for doc in failed})
+        if errors:
+            raise CommandError(
+                f"{len(failed)} demo document(s) failed to render: " + "; ".join(errors[:3])
+            )
 
     def _user(self, email: str, full_name: str) -> User:
         user = User.objects.filter(email=email).first()
