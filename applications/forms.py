@@ -199,6 +199,8 @@ class IndicatorForm(RowForm):
 
 
 class RowFormSet(forms.BaseFormSet):
+    row_label = _("Row %(n)s")  # the error summary's name for a row; set per formset below
+
     def rows(self) -> list[dict]:
         return [
             {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
@@ -222,15 +224,16 @@ def _row_formset(form: type[RowForm], max_num: int) -> type[RowFormSet]:
 BudgetFormSet = _row_formset(BudgetLineForm, 60)
 ActivityFormSet = _row_formset(ActivityForm, 40)
 IndicatorFormSet = _row_formset(IndicatorForm, 20)
+# How the error summary names a row: as the row's legend on the page does.
+BudgetFormSet.row_label = _("Line %(n)s")
+ActivityFormSet.row_label = _("Activity %(n)s")
+IndicatorFormSet.row_label = _("Indicator %(n)s")
 
 
-class DocumentForm(forms.Form):
+class RequirementForm(forms.Form):
+    """Which of the call's required documents a file is (or "other")."""
+
     requirement = forms.ChoiceField(label=_("Which document is it?"), required=False)
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, JPEG, PNG, DOCX or XLSX, up to 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
-    )
 
     def __init__(self, *args, call, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -238,6 +241,34 @@ class DocumentForm(forms.Form):
             *((name, name) for name in call.required_document_list),
             ("", _("Other supporting document")),
         ]
+
+
+class DocumentForm(RequirementForm):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG, PNG, DOCX or XLSX, up to 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+    )
+
+
+class CharterForm(RequirementForm):
+    """Attach the charter from the organisation's profile; `auto_id` keeps its ids apart
+    from the upload form's on the same page."""
+
+    # Words that name a charter in a required document's title ("… and charter").
+    CHARTER_WORDS = ("устав", "charter")
+
+    def __init__(self, *args, call, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "charter_%s")
+        super().__init__(*args, call=call, **kwargs)
+        self.fields["requirement"].label = _("Attach it as")
+        if not self.is_bound and "requirement" not in self.initial:
+            named = [
+                name
+                for name in call.required_document_list
+                if any(word in name.lower() for word in self.CHARTER_WORDS)
+            ]
+            self.initial["requirement"] = named[0] if named else ""
 
 
 class SealBreakForm(forms.Form):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("bids/<uuid:pk>/", bid_views.bid_detail, name="bid_detail"),
     path("bids/<uuid:pk>/edit/<slug:step>/", bid_views.bid_step, name="bid_step"),
     path("bids/<uuid:pk>/documents/", bid_views.document_upload, name="document_upload"),
+    path("bids/<uuid:pk>/documents/charter/", bid_views.document_charter, name="document_charter"),
     path(BID_DOC, bid_views.document_download, name="document_download"),
     path(BID_DOC + "remove/", bid_views.document_remove, name="document_remove"),
     path("bids/<uuid:pk>/submit/", bid_views.bid_submit, name="bid_submit"),

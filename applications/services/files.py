@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +73,32 @@ def add_document(bid: Bid, *, upload: Any, requirement: str, by: By) -> BidDocum
         document.file.storage.delete(document.file.name)
         raise
     return document
+
+
+def charter_attached(bid: Bid) -> bool:
+    """Whether the draft already holds the organisation's charter (the same bytes)."""
+    sha256 = bid.organization.charter_sha256
+    return bool(sha256) and bid.documents.current().filter(sha256=sha256).exists()
+
+
+def attach_charter(bid: Bid, *, requirement: str, by: By) -> BidDocument:
+    """Attach the charter kept in the organisation's profile instead of uploading it again.
+
+    The bid gets its own copy (a sealed bid must not change when the profile does),
+    checked like any upload and audited as one.
+    """
+    organization = bid.organization
+    if not organization.charter:
+        raise ApplicationsError(_("The organisation's profile has no charter to attach."))
+    if charter_attached(bid):
+        raise ApplicationsError(_("The organisation's charter is already attached to this bid."))
+    with organization.charter.open("rb") as stored:
+        return add_document(
+            bid,
+            upload=File(stored, name=organization.charter_name or "charter.pdf"),
+            requirement=requirement,
+            by=by,
+        )
 
 
 @transaction.atomic

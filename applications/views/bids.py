@@ -32,6 +32,7 @@ from applications.forms import (
     ApplyForm,
     BidForm,
     BudgetFormSet,
+    CharterForm,
     DocumentForm,
     IndicatorFormSet,
 )
@@ -43,7 +44,12 @@ from applications.services.drafting import (
     start_bid,
     step_version,
 )
-from applications.services.files import add_document, remove_document
+from applications.services.files import (
+    add_document,
+    attach_charter,
+    charter_attached,
+    remove_document,
+)
 from applications.services.submission import discard_draft, reconfirm_bid, submit_bid, withdraw_bid
 from applications.steps import STEP_KEYS, STEPS, missing_by_step
 from competitions.permissions import get_public_call
@@ -174,6 +180,8 @@ def _render_step(request, bid, step, form, formset, status=200, **extra) -> Http
             DocumentForm(call=bid.competition, initial={"requirement": first_missing}),
         )
         context["document_groups"] = groups
+        if bid.organization.charter and not charter_attached(bid):
+            context.setdefault("charter_form", CharterForm(call=bid.competition))
     keys = STEP_KEYS
     index = keys.index(step)
     context["current"] = index + 1
@@ -207,7 +215,7 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
                 {"saved": False, "error": _("Not saved yet: correct the marked fields.")},
                 status=400,
             )
-        messages.error(request, _("Not saved yet: correct the marked fields."))
+        # The page's error summary says it, with a link to each marked field.
         bid.refresh_from_db()
         return _render_step(request, bid, step, form, formset, status=400)
     parts = {STEP_PARTS[step][0]: formset.rows()} if formset is not None else {}
@@ -278,6 +286,25 @@ def document_upload(request: HttpRequest, pk) -> HttpResponse:
         errors = [str(e) for errors in form.errors.values() for e in errors]
         return JsonResponse({"attached": False, "errors": errors}, status=400)
     return _render_step(request, bid, "documents", None, None, status=400, document_form=form)
+
+
+@login_required
+@require_POST
+def document_charter(request: HttpRequest, pk) -> HttpResponse:
+    """Attach the charter kept in the organisation's profile (no second upload)."""
+    bid = get_bid_for_user(request, pk, write=True)
+    form = CharterForm(request.POST, call=bid.competition)
+    if form.is_valid():
+        try:
+            document = attach_charter(bid, requirement=form.cleaned_data["requirement"], by=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except ApplicationsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("“%(name)s” is attached.") % {"name": document.name})
+            return redirect("applications:bid_step", pk=bid.pk, step="documents")
+    return _render_step(request, bid, "documents", None, None, status=400, charter_form=form)
 
 
 @login_required
