@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.invitations import EmailInvitation
 from competitions.models import LegalForm, Municipality, Region
 from municipal_order.lib.i18n import LocalizedName
 from municipal_order.lib.identifiers import digits_validator, inn_validator, phone_validator
@@ -121,27 +122,18 @@ class OrganizationMember(models.Model):
         return f"{self.user} · {self.organization} ({self.get_role_display()})"
 
 
-class Invitation(models.Model):
+class Invitation(EmailInvitation):
     """An e-mail invitation to join an organisation; accepted by the invitee, once."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField(_("e-mail"))
     role = models.CharField(
         _("role"),
         max_length=16,
         choices=OrganizationMember.Role.choices,
         default=OrganizationMember.Role.EDITOR,
     )
-    token = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -150,12 +142,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"
-
-    def is_open(self, now=None) -> bool:
-        from django.utils import timezone
-
-        now = now or timezone.now()
-        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
 
 
 class BidQuerySet(models.QuerySet["Bid"]):

@@ -329,6 +329,8 @@ class CriterionForm(forms.Form):
 
 
 class BaseCriterionFormSet(forms.BaseFormSet):
+    row_label = _("Criterion %(n)s")  # the error summary's name for a row, as its legend
+
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -376,12 +378,9 @@ class CommissionMemberForm(forms.Form):
         from accounts.models import User, normalize_email
 
         email = normalize_email(self.cleaned_data["email"])
-        user = User.objects.filter(email=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(
-                _("No active account uses this e-mail. Ask the person to sign up first.")
-            )
-        self.user = user
+        # An address with no active account is invited: the person takes the seat
+        # on accepting (competitions.services.commission).
+        self.user = User.objects.filter(email=email, is_active=True).first()
         return email
 
 
@@ -410,6 +409,7 @@ class BaseCommissionFormSet(forms.BaseFormSet):
         return [
             {
                 "user": f.user,
+                "email": f.cleaned_data["email"],
                 "role": f.cleaned_data["role"],
                 "affiliation": f.cleaned_data["affiliation"],
             }
@@ -418,8 +418,10 @@ class BaseCommissionFormSet(forms.BaseFormSet):
         ]
 
 
+# One empty row: "Add a member" clones the formset's empty form in the browser
+# (static/js/formset-add.js); without JavaScript each save adds one more empty row.
 CommissionFormSet = forms.formset_factory(
-    CommissionMemberForm, formset=BaseCommissionFormSet, extra=3, can_delete=True
+    CommissionMemberForm, formset=BaseCommissionFormSet, extra=1, can_delete=True
 )
 
 

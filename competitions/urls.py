@@ -1,6 +1,7 @@
 from django.urls import path
 
 from competitions.views import calls as call_views
+from competitions.views import commission as commission_views
 from competitions.views import problems as problem_views
 from competitions.views import territories as views
 from competitions.views import workspace as workspace_views
@@ -36,6 +37,21 @@ urlpatterns = [
     path(W + "calls/<int:pk>/publish/", call_views.call_publish, name="call_publish"),
     path(W + "calls/<int:pk>/cancel/", call_views.call_cancel, name="call_cancel"),
     path(W + "calls/<int:pk>/amend/", call_views.call_amend, name="call_amend"),
+    path(
+        W + "calls/<int:pk>/invitations/<int:invitation_id>/resend/",
+        commission_views.invitation_resend,
+        name="commission_invitation_resend",
+    ),
+    path(
+        W + "calls/<int:pk>/invitations/<int:invitation_id>/cancel/",
+        commission_views.invitation_cancel,
+        name="commission_invitation_cancel",
+    ),
+    path(
+        "commission/invitations/<str:token>/",
+        commission_views.invitation,
+        name="commission_invitation",
+    ),
     path(
         W + "calls/<int:pk>/questions/<int:question_id>/answer/",
         call_views.question_answer,

@@ -19,6 +19,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from competitions.models import Sphere
 from documents.services import request_document
@@ -191,9 +192,21 @@ def build_world(cast) -> dict[str, str]:
         content={"title": "Заявка"},
     )
     file = add_document(bid, upload=pdf_upload(), requirement="", by=cast.ngo_member)
-    return sample_kwargs(
+    values = sample_kwargs(
         cast, doc, notification, problem, comment, programme, call, question, bid, submission, file
     )
+    from competitions.models import CommissionInvitation
+
+    invitation = CommissionInvitation.objects.create(
+        competition=call,
+        email="invitee@cast.kg",
+        role="member",
+        affiliation="expert",
+        token="walk-commission-invitation",
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
+    values["invitation_id"] = str(invitation.pk)
+    return values
 
 
 @pytest.fixture(scope="module")
@@ -253,6 +266,7 @@ OPEN_TO_ANY_USER = {
     "accounts:recovery_codes",
     "applications:organization_new",
     "applications:invitation",
+    "competitions:commission_invitation",
     "applications:apply",
     "competitions:problem_support",
     "competitions:problem_comment",

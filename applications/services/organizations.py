@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.invitations import expiry, new_token
 from accounts.models import normalize_email
 from applications.exceptions import ApplicationsError
 from applications.models import Invitation, Organization, OrganizationMember
@@ -42,7 +41,6 @@ ORGANIZATION_FIELDS = [
     "bank_bic",
     "bank_account",
 ]
-INVITATION_DAYS = 14
 INN_TAKEN = gettext_lazy(
     "An organisation with this INN is already registered. Ask its administrator to invite you."
 )
@@ -156,9 +154,9 @@ def invite_member(organization: Organization, *, email: str, role: str, by: By) 
         organization=organization,
         email=email,
         role=role,
-        token=secrets.token_urlsafe(32),
+        token=new_token(),
         invited_by=acting_user(by),
-        expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
+        expires_at=expiry(now),
     )
     record("organization.member_invited", organization, by=by, after={"email": email, "role": role})
     # The invitee may have no account yet: write in the inviter's language.

@@ -12,6 +12,7 @@ from competitions.models.calls import (
     Criterion,
     Question,
 )
+from competitions.models.commission import CommissionInvitation
 from competitions.models.problems import (
     PriorityProblem,
     ProblemComment,
@@ -33,6 +34,7 @@ from competitions.models.territories import (
 
 __all__ = [
     "Amendment",
+    "CommissionInvitation",
     "CommissionMember",
     "Competition",
     "CompetitionQuerySet",

@@ -12,13 +12,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record, snapshot
 from competitions.exceptions import CallNotReady, CompetitionsError
 from competitions.extensions import amendment_handlers
 from competitions.models import (
     Amendment,
+    CommissionInvitation,
     CommissionMember,
     Competition,
     Criterion,
@@ -26,6 +27,7 @@ from competitions.models import (
     PriorityProblem,
     Question,
 )
+from competitions.services.commission import pending_invitations, revoke_all, sync_invitations
 from municipal_order.lib.actors import Actor, By, acting_user
 from municipal_order.lib.clock import deciding_now
 
@@ -77,17 +79,34 @@ def _call_snapshot(call: Competition) -> dict[str, Any]:
         {"user": m.user.email, "role": m.role, "affiliation": m.affiliation}
         for m in call.commission.select_related("user")
     ]
+    data["commission_invited"] = [
+        {"email": i.email, "role": i.role, "affiliation": i.affiliation}
+        for i in pending_invitations(call).order_by("email")
+    ]
     data["problems"] = sorted(call.problems.values_list("pk", flat=True))
     return data
 
 
-def _replace_children(call: Competition, criteria: list[dict], commission: list[dict]) -> None:
+def _replace_children(
+    call: Competition, criteria: list[dict], commission: list[dict], *, by: By
+) -> None:
     call.criteria.all().delete()
     for position, item in enumerate(criteria):
         Criterion.objects.create(competition=call, position=position, **item)
     call.commission.all().delete()
+    # A row with an account is a seat; an e-mail with none is an invitation to it.
+    invited = []
     for item in commission:
-        CommissionMember.objects.create(competition=call, **item)
+        if item.get("user") is None:
+            invited.append(item)
+            continue
+        CommissionMember.objects.create(
+            competition=call,
+            user=item["user"],
+            role=item["role"],
+            affiliation=item["affiliation"],
+        )
+    sync_invitations(call, invited, by=by)
 
 
 @transaction.atomic
@@ -115,7 +134,7 @@ def save_draft(
             setattr(call, field, data[field])
     call.save()
     call.problems.set(problems)
-    _replace_children(call, criteria, commission)
+    _replace_children(call, criteria, commission, by=by)
     after = _call_snapshot(call)
     if after != before:
         record(
@@ -154,7 +173,21 @@ def publication_problems(call: Competition, now: datetime.datetime | None = None
         found.append(_("Link the call to at least one published priority problem."))
     if call.programme.municipality_id != call.municipality_id:
         found.append(_("The programme belongs to another municipality."))
-    members = list(call.commission.all())
+    # Waiting invitations are planned seats: they count for the roles and the share
+    # the officer is shaping, and the call waits until every seat is taken.
+    invited = list(pending_invitations(call))
+    if invited:
+        found.append(
+            ngettext(
+                "%(n)d invited commission member has not taken the seat yet: "
+                "the call is announced once every invitee has accepted.",
+                "%(n)d invited commission members have not taken their seats yet: "
+                "the call is announced once every invitee has accepted.",
+                len(invited),
+            )
+            % {"n": len(invited)}
+        )
+    members: list[CommissionMember | CommissionInvitation] = [*call.commission.all(), *invited]
     roles = [m.role for m in members]
     if CommissionMember.Role.CHAIR not in roles:
         found.append(_("Appoint the chair of the commission."))
@@ -205,6 +238,7 @@ def cancel_call(call: Competition, *, reason: str, by: By) -> Competition:
     before = {"status": call.status}
     call.cancel(reason)
     call.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    revoke_all(call, by=by)
     record(
         "call.cancelled",
         call,

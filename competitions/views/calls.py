@@ -42,6 +42,7 @@ from competitions.services.calls import (
     publish_call,
     save_draft,
 )
+from competitions.services.commission import pending_invitations
 from documents.models import GeneratedDocument
 
 # --- public -------------------------------------------------------------------------
@@ -153,6 +154,7 @@ def _call_form_response(request, municipality, call, form, criteria, commission,
             if call
             else [],
             "not_ready": publication_problems(call) if call else [],
+            "invitations": list(pending_invitations(call)) if call else [],
         },
         status=status,
     )
@@ -191,6 +193,11 @@ def _save_call(request: HttpRequest, municipality, call: Competition | None) -> 
         members = [
             {"email": m.user.email, "role": m.role, "affiliation": m.affiliation}
             for m in call.commission.select_related("user")
+        ]
+        # Waiting invitees keep their rows: saving the form keeps their invitations.
+        members += [
+            {"email": i.email, "role": i.role, "affiliation": i.affiliation}
+            for i in pending_invitations(call)
         ]
     criteria = CriterionFormSet(initial=initial, prefix="criteria")
     commission = CommissionFormSet(initial=members, prefix="commission")

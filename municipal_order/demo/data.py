@@ -146,6 +146,10 @@ COMMISSION = [
     ("expert.deputy@demo.kg", "Депутат айыльного кенеша (демо)"),
 ]
 
+# Invited to the draft call's commission, with no account yet: the officer's call page
+# shows the invitation waiting (send again, withdraw) and the call waits to be announced.
+COMMISSION_INVITEE = ("social.worker@demo.kg", "member", "civil_society")
+
 
 MINISTRY = [
     ("ministry@demo.kg", "Специалист Министерства труда (демо)", None),

@@ -168,11 +168,16 @@ def test_invalid_call_fields_are_refused(cast, client_for, field, value):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_unknown_commission_member_is_explained(cast, client_for):
-    data = call_post(cast, **{"commission-0-email": "nobody@cast.kg"})
+def test_an_email_with_no_account_is_invited_to_the_seat(cast, client_for):
+    # tests/competitions/test_commission_invitations.py follows the invitation through.
+    data = call_post(cast, **{"commission-0-email": "Nobody@cast.kg"})
     response = client_for(cast.officer_a).post(workspace(cast, "new"), data)
-    assert response.status_code == 400
-    assert "nobody@cast.kg" in response.content.decode()
+    assert response.status_code == 302
+    call = Competition.objects.get()
+    assert list(call.commission_invitations.values_list("email", "role")) == [
+        ("nobody@cast.kg", "chair")
+    ]
+    assert not call.commission.filter(role="chair").exists()
 
 
 def test_drafting_outsider_404_weak_403(cast, client_for):

@@ -50,6 +50,7 @@ from municipal_order.demo.data import (
     ADMIN,
     CALLS,
     COMMISSION,
+    COMMISSION_INVITEE,
     DEMO_BIDS,
     DEMO_BUDGET,
     DEMO_INDICATORS,
@@ -225,6 +226,8 @@ class Command(BaseCommand):
                 continue
             officer = municipality.staff.select_related("user").first().user
             problem = municipality.problems.get(title=problem_title)
+            email, role, affiliation = COMMISSION_INVITEE
+            invitee = {"user": None, "email": email, "role": role, "affiliation": affiliation}
             if phase == "closed":
                 opens, closes, announced = now - 40 * day, now - 5 * day, now - 41 * day
             else:
@@ -278,6 +281,8 @@ class Command(BaseCommand):
                         "role": "member",
                         "affiliation": "civil_society",
                     },
+                    # No account: an invitation (e-mailed), waiting on the draft.
+                    *([invitee] if phase == "draft" else []),
                 ],
                 by=officer,
             )
