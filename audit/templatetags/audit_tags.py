@@ -42,6 +42,8 @@ FIELD_LABELS = {
     "title": _("Title"),
     "inn": _("INN"),
     "bids_to_reconfirm": _("Bids asked to re-confirm"),
+    "commission_invitations": _("Commission invitations waiting"),
+    "affiliation": _("Affiliation"),
 }
 
 VALUE_LABELS = {

@@ -79,7 +79,7 @@ def _call_snapshot(call: Competition) -> dict[str, Any]:
         {"user": m.user.email, "role": m.role, "affiliation": m.affiliation}
         for m in call.commission.select_related("user")
     ]
-    data["commission_invited"] = [
+    data["commission_invitations"] = [
         {"email": i.email, "role": i.role, "affiliation": i.affiliation}
         for i in pending_invitations(call).order_by("email")
     ]

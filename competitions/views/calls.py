@@ -141,6 +141,7 @@ def workspace_calls(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _call_form_response(request, municipality, call, form, criteria, commission, status=200):
+    invitations = list(pending_invitations(call)) if call else []
     return render(
         request,
         "competitions/call_form.html",
@@ -154,7 +155,8 @@ def _call_form_response(request, municipality, call, form, criteria, commission,
             if call
             else [],
             "not_ready": publication_problems(call) if call else [],
-            "invitations": list(pending_invitations(call)) if call else [],
+            "invitations": invitations,
+            "invited_emails": {i.email for i in invitations},
         },
         status=status,
     )
