@@ -23,6 +23,11 @@ urlpatterns = [
     path("calls/<int:pk>/apply/", bid_views.apply, name="apply"),
     path("bids/<uuid:pk>/", bid_views.bid_detail, name="bid_detail"),
     path("bids/<uuid:pk>/edit/<slug:step>/", bid_views.bid_step, name="bid_step"),
+    path(
+        "bids/<uuid:pk>/edit/<slug:step>/resolve/",
+        bid_views.bid_step_resolve,
+        name="bid_step_resolve",
+    ),
     path("bids/<uuid:pk>/documents/", bid_views.document_upload, name="document_upload"),
     path("bids/<uuid:pk>/documents/charter/", bid_views.document_charter, name="document_charter"),
     path(BID_DOC, bid_views.document_download, name="document_download"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -141,6 +142,7 @@ def save_bid(
     expected_version: int,
     by: By,
     step: str | None = None,
+    resolve: str = "",
     **collections: list[dict[str, Any]] | None,
 ) -> Bid:
     """Save the draft unless someone saved it since `expected_version`: no silent overwrite.
@@ -150,29 +152,29 @@ def save_bid(
     the whole bid's, and the save counts as a change of every step.
     `collections` replace whole repeating parts (budget_lines, activities,
     indicators); a part not passed is left as it is.
+
+    `resolve="mine"` is an editor who was shown a conflict choosing to replace the
+    colleague's version: `expected_version` is then the version the conflict
+    showed (EditConflict.version), so a save made after it is a new conflict. The
+    audit row names the version replaced and who had saved it.
     """
     unknown = set(collections) - set(COLLECTIONS)
     if unknown:
         raise TypeError(f"unknown bid parts: {sorted(unknown)}")
     bid = lock_draft(bid)
+    user = acting_user(by)
+    last = bid.step_versions.get(step, {}) if step else {}
     if step_version(bid, step) != expected_version:
-        last = bid.step_versions.get(step, {}) if step else {}
-        who = last.get("by") or (bid.updated_by.full_name if bid.updated_by else "?")
-        at = datetime.datetime.fromisoformat(last["at"]) if last.get("at") else bid.updated_at
-        raise EditConflict(
-            _("Changed by %(who)s at %(when)s. Reload to see their changes; yours are kept below.")
-            % {"who": who, "when": date_format(timezone.localtime(at), "d.m.Y H:i")},
-            version=step_version(bid, step),
-        )
+        raise edit_conflict(bid, step, by=by)
     for field in BID_FIELDS:
         if field in data:
             setattr(bid, field, data[field])
-    user = acting_user(by)
     now = timezone.now()
     for key in [step] if step else STEP_KEYS:
         bid.step_versions[key] = {
             "v": step_version(bid, key) + 1,
             "by": getattr(user, "full_name", "") or str(user),
+            "uid": getattr(user, "pk", None),  # tells "you, in another tab" from a colleague
             "at": now.isoformat(),
         }
     bid.version += 1
@@ -187,14 +189,41 @@ def save_bid(
             model(bid=bid, position=position, **{k: row[k] for k in fields})
             for position, row in enumerate(rows)
         )
-    record(
-        "bid.saved",
-        bid,
-        by=by,
-        after={
-            "version": bid.version,
-            "step": step or "",
-            "parts": sorted(k for k, v in collections.items() if v is not None),
-        },
-    )
+    after = {
+        "version": bid.version,
+        "step": step or "",
+        "parts": sorted(k for k, v in collections.items() if v is not None),
+    }
+    before = None
+    if resolve == "mine":
+        # Someone was shown the colleague's version and chose to replace it.
+        after["resolved_conflict"] = "mine"
+        before = {"step_version": expected_version, "saved_by": last.get("by", "")}
+    record("bid.saved", bid, by=by, before=before, after=after)
     return bid
+
+
+BISHKEK = ZoneInfo("Asia/Bishkek")
+
+
+def edit_conflict(bid: Bid, step: str | None, *, by: By) -> EditConflict:
+    """The refusal of a stale save of `step`, saying plainly that nothing was saved, who
+    saved the step last and when (in Bishkek time, whatever the server's zone)."""
+    user = acting_user(by)
+    last = bid.step_versions.get(step, {}) if step else {}
+    at = datetime.datetime.fromisoformat(last["at"]) if last.get("at") else bid.updated_at
+    if last.get("uid") is not None and last["uid"] == getattr(user, "pk", None):
+        who = _("you, in another tab or window,")
+    else:
+        who = last.get("by") or (bid.updated_by.full_name if bid.updated_by else "")
+        who = who or _("another member of the organisation")
+    local = at.astimezone(BISHKEK)
+    today = timezone.now().astimezone(BISHKEK).date()
+    when = date_format(local, "H:i" if local.date() == today else "d.m.Y H:i")
+    return EditConflict(
+        _("Your changes were NOT saved: %(who)s saved this step at %(time)s (Bishkek time).")
+        % {"who": who, "time": when},
+        version=step_version(bid, step),
+        who=who,
+        at=at,
+    )

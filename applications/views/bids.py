@@ -11,8 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -40,6 +48,7 @@ from applications.models import Bid, BidSubmission
 from applications.permissions import WRITE_ROLES, get_bid_document_for_user, get_bid_for_user
 from applications.services.drafting import (
     collection_rows,
+    edit_conflict,
     save_bid,
     start_bid,
     step_version,
@@ -57,6 +66,7 @@ from competitions.phases import Phase
 from documents.models import GeneratedDocument
 from municipal_order.lib.clock import arrival_time
 from municipal_order.lib.downloads import private_file_response
+from municipal_order.lib.edit_conflict import Conflict, field_differences, row_differences
 
 logger = logging.getLogger(__name__)
 
@@ -228,16 +238,15 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
             step=step,
             **parts,
         )
-    except ApplicationsError as exc:  # EditConflict included: nothing typed is lost
+    except EditConflict as exc:
+        # Nothing is saved and the page keeps its old version: saving again is refused
+        # again until the editor chooses (bid_step_resolve).
+        return _conflict_response(request, bid, step, form, formset, exc, autosave=autosave)
+    except ApplicationsError as exc:
         if autosave:
-            return JsonResponse({"saved": False, "error": str(exc), "conflict": True}, status=409)
+            return JsonResponse({"saved": False, "error": str(exc), "conflict": False}, status=409)
         messages.error(request, str(exc))
         bid.refresh_from_db()
-        if isinstance(exc, EditConflict):
-            # The page keeps what this editor typed, at the current version: saving
-            # again deliberately overwrites the colleague's change.
-            form.data = form.data.copy()
-            form.data["version"] = exc.version
         return _render_step(request, bid, step, form, formset, status=409)
     if autosave:
         saved_at = date_format(timezone.localtime(bid.updated_at), "H:i:s")
@@ -255,6 +264,96 @@ def bid_step(request: HttpRequest, pk, step: str) -> HttpResponse:
     if target not in STEP_BY_KEY:
         target = step
     return redirect("applications:bid_step", pk=bid.pk, step=target)
+
+
+def _conflict_response(
+    request, bid, step, form, formset, exc: EditConflict, *, autosave=False, confirm_error=""
+) -> HttpResponse:
+    """The colleague's saved version beside this editor's typing, and the choice (409).
+
+    The autosave script gets the same panel as HTML to put at the top of the page.
+    """
+    bid.refresh_from_db()  # the form's validation wrote the typing into the instance
+    mine = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    conflict = Conflict(
+        message=str(exc),
+        version=exc.version,
+        form_id="step-form",
+        resolve_url=reverse("applications:bid_step_resolve", kwargs={"pk": bid.pk, "step": step}),
+        fields=field_differences(form, {name: getattr(bid, name) for name in mine}, mine),
+        confirm_error=confirm_error,
+    )
+    if formset is not None:
+        saved_rows = collection_rows(bid, STEP_PARTS[step][0])
+        conflict.rows = row_differences(formset, saved_rows, formset.rows())
+    if autosave:
+        html = render_to_string("includes/_edit_conflict.html", {"conflict": conflict}, request)
+        return JsonResponse(
+            {"saved": False, "conflict": True, "error": str(exc), "html": html}, status=409
+        )
+    return _render_step(request, bid, step, form, formset, status=409, conflict=conflict)
+
+
+@login_required
+@require_POST
+def bid_step_resolve(request: HttpRequest, pk, step: str) -> HttpResponse:
+    """The choice after an edit conflict on a step.
+
+    `resolve=theirs` drops the typing and shows the saved version. `resolve=mine`
+    saves the typing over the colleague's version, only with the box ticked and
+    `conflict_version` naming the version the conflict showed: a save made since
+    is a new conflict, shown the same way.
+    """
+    if step not in STEP_BY_KEY or step == "documents":
+        raise Http404
+    bid = get_bid_for_user(request, pk, write=True)
+    choice = request.POST.get("resolve")
+    if choice == "theirs":
+        messages.info(
+            request, _("The saved version is shown. What you typed in this step was discarded.")
+        )
+        return redirect("applications:bid_step", pk=bid.pk, step=step)
+    if choice != "mine":
+        return HttpResponseBadRequest()
+    request.session.modified = True
+    form, formset = _step_forms(bid, step, request.POST)
+    if not (form.is_valid() and (formset is None or formset.is_valid())):
+        bid.refresh_from_db()
+        return _render_step(request, bid, step, form, formset, status=400)
+    try:
+        seen = int(request.POST.get("conflict_version", ""))
+    except ValueError:
+        seen = -1
+    if seen < 0 or request.POST.get("confirm_overwrite") != "on":
+        bid.refresh_from_db()
+        return _conflict_response(
+            request,
+            bid,
+            step,
+            form,
+            formset,
+            edit_conflict(bid, step, by=request),
+            confirm_error=_("Tick the box to confirm that your version replaces the saved one."),
+        )
+    parts = {STEP_PARTS[step][0]: formset.rows()} if formset is not None else {}
+    try:
+        bid = save_bid(
+            bid,
+            data={k: v for k, v in form.cleaned_data.items() if k != "version"},
+            expected_version=seen,
+            by=request,
+            step=step,
+            resolve="mine",
+            **parts,
+        )
+    except EditConflict as exc:
+        return _conflict_response(request, bid, step, form, formset, exc)
+    except ApplicationsError as exc:
+        messages.error(request, str(exc))
+        bid.refresh_from_db()
+        return _render_step(request, bid, step, form, formset, status=409)
+    messages.success(request, _("Your version is saved; it replaced the one saved before."))
+    return redirect("applications:bid_step", pk=bid.pk, step=step)
 
 
 @login_required

@@ -58,7 +58,7 @@ def _formset_errors(formset: BaseFormSet) -> Iterable[ErrorLink]:
     # A formset may name its rows as its page does ("Criterion %(n)s").
     row_label = getattr(formset, "row_label", None) or _("Row %(n)s")
     for number, form in enumerate(formset.forms, start=1):
-        if formset.can_delete and formset._should_delete_form(form):
+        if formset.can_delete and getattr(form, "cleaned_data", {}).get("DELETE"):
             continue  # a row marked for removal is not saved, whatever it holds
         yield from _form_errors(form, row=str(row_label) % {"n": number})
 

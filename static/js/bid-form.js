@@ -5,8 +5,11 @@
  * change, so at most ~20 s of typing can be lost; hiding or closing the page
  * sends what is unsaved once more (visibilitychange). Nothing is kept in the
  * browser's storage: the draft lives on the server only. A conflict (a
- * colleague saved meanwhile) stops autosave and says so; the page keeps
- * what was typed.
+ * colleague saved the step meanwhile) stops autosave: the server's 409 carries
+ * the conflict panel (templates/includes/_edit_conflict.html), shown at the top
+ * with the colleague's version beside the typing and the choice; autosave stays
+ * off while the panel is on the page (also when the server rendered it), since
+ * only "Keep my version" or "Take their version" may end a conflict.
  */
 (function () {
   "use strict";
@@ -99,8 +102,8 @@
   }
 
   function schedule() {
+    dirty = true;  // also while stopped, so leaving the page still warns
     if (stopped) { return; }
-    dirty = true;
     var now = Date.now();
     if (!firstChange) { firstChange = now; }
     clearTimeout(timer);
@@ -132,7 +135,10 @@
         show(result.body.message);
       } else if (result.code === 409) {
         stopped = true;
-        show(result.body.error, true);
+        dirty = true;  // nothing was saved
+        var panel = result.body.html && window.portalEditConflict &&
+          window.portalEditConflict.show(result.body.html);
+        show(panel ? status.dataset.conflict : result.body.error, true);
       } else {
         dirty = true;
         show(result.body.error || status.dataset.failed, true);
@@ -145,6 +151,11 @@
       saving = false;
       if (pending) { var submitter = pending; pending = null; form.requestSubmit(submitter); }
     });
+  }
+
+  if (document.querySelector("[data-edit-conflict]")) {
+    stopped = true;
+    show(status.dataset.conflict, true);
   }
 
   form.addEventListener("input", schedule);

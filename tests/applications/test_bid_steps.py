@@ -128,7 +128,7 @@ def test_autosave_answers_in_json_and_detects_a_conflict(cast, english, bid):
     response = client.post(url, data | {"title": "Из второй вкладки"}, HTTP_X_AUTOSAVE="1")
     assert response.status_code == 409
     assert response.json()["conflict"] is True
-    assert "Changed by" in response.json()["error"]
+    assert "Your changes were NOT saved" in response.json()["error"]
     assert Bid.objects.get(pk=bid.pk).title == "Автосохранено"
 
 
@@ -140,9 +140,7 @@ def test_autosave_of_an_invalid_row_says_not_saved(cast, client_for, bid):
     assert response.json()["saved"] is False
 
 
-def test_a_conflicting_manual_save_keeps_the_typing_and_offers_the_new_version(
-    cast, client_for, bid
-):
+def test_a_conflicting_manual_save_keeps_the_typing_and_the_old_version(cast, client_for, bid):
     client = client_for(cast.ngo_member)
     url = f"/bids/{bid.pk}/edit/project/"
     stale = {"version": step_version(bid, "project"), "problem": bid.problem_id, "title": "Коллега"}
@@ -151,7 +149,9 @@ def test_a_conflicting_manual_save_keeps_the_typing_and_offers_the_new_version(
     assert response.status_code == 409
     html = response.content.decode()
     assert "Мой вариант" in html
-    assert f'name="version" value="{step_version(bid, "project") + 1}"' in html
+    # Saving again is refused again: only the explicit choice names the new version.
+    assert f'name="version" value="{step_version(bid, "project")}"' in html
+    assert f'name="conflict_version" value="{step_version(bid, "project") + 1}"' in html
 
 
 def test_the_documents_step_takes_no_post(cast, client_for, bid):

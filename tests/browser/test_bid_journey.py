@@ -59,7 +59,8 @@ def test_an_ngo_prepares_a_bid_that_saves_itself(
     other.get_by_label("Название проекта").fill("Вариант коллеги")
     expect(other.get_by_role("status").filter(has_text="Сохранено в")).to_be_visible(timeout=15000)
     page.get_by_label("Краткое описание").fill("Мой текст, который нельзя потерять")
-    expect(page.get_by_role("status").filter(has_text="Изменено")).to_be_visible(timeout=15000)
+    # The conflict panel comes to the top (tests/browser/test_edit_conflict.py has the rest).
+    expect(page.locator("[data-edit-conflict]")).to_be_visible(timeout=15000)
     expect(page.get_by_label("Краткое описание")).to_have_value(
         "Мой текст, который нельзя потерять"
     )
