@@ -18,12 +18,19 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from accounts.extensions import DASHBOARD
+from accounts.permissions import is_site_admin
 from applications.forms import ApplyForm
 from applications.models import Bid, Organization, OrganizationMember
 from applications.permissions import is_sealed
 from applications.selectors import applicants_of
 from competitions import extensions
-from competitions.models import Amendment, Competition, Municipality, MunicipalStaff
+from competitions.models import (
+    Amendment,
+    Competition,
+    MinistryStaff,
+    Municipality,
+    MunicipalStaff,
+)
 from municipal_order.lib.actors import By
 from municipal_order.lib.attention import Task, TaskProvider
 from municipal_order.lib.panels import Panel
@@ -109,11 +116,14 @@ def organizations_to_verify(request: HttpRequest, municipality: Municipality) ->
 
 
 def register_organization_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
-    """The next step for someone signed in who acts for no organisation and no
-    municipality: register one, wait for verification, apply to an open call."""
-    if OrganizationMember.objects.filter(user=user).exists():
+    """The next step for someone signed in who acts for no organisation, municipality
+    or ministry: register one, wait for verification, apply to an open call."""
+    if is_site_admin(user) or OrganizationMember.objects.filter(user=user).exists():
         return None
-    if MunicipalStaff.objects.filter(user=user).exists():
+    if (
+        MunicipalStaff.objects.filter(user=user).exists()
+        or MinistryStaff.objects.filter(user=user).exists()
+    ):
         return None
     return {
         "register_url": reverse("applications:organization_new"),

@@ -105,3 +105,50 @@ def test_the_signed_in_home_shows_tasks_and_next_steps(
     _no_overflow(page, width)
     assert_accessible(page)
     screenshot(page, f"onboarding-newcomer-home-{language}-{width}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "360"])
+def test_an_invitee_signs_up_from_the_link_and_takes_the_seat(
+    browser, live_server, cast, viewport, screenshot, assert_accessible
+):
+    import re
+
+    from django.core import mail
+    from django.db import transaction
+
+    from competitions.services.commission import sync_invitations
+
+    width = viewport["width"]
+    call = make_call(cast, opens_in_days=5, closes_in_days=30)
+    with transaction.atomic():  # as inside save_draft
+        sync_invitations(
+            call,
+            [{"email": "new.expert@example.kg", "role": "member", "affiliation": "expert"}],
+            by=cast.officer_a,
+        )
+    invitation = CommissionInvitation.objects.get()
+    context = browser.new_context(timezone_id="Asia/Bishkek", viewport=viewport)
+    set_language(context, live_server.url, "en")
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}/commission/invitations/{invitation.token}/")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    page.get_by_role("link", name="No account yet? Sign up").click()
+    page.get_by_label("Full name").fill("New expert")
+    page.get_by_label("E-mail").fill("new.expert@example.kg")
+    page.locator("#id_password1").fill("тоолор жана көлдөр 2026")
+    page.locator("#id_password2").fill("тоолор жана көлдөр 2026")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    body = mail.outbox[-1].body
+    link = re.search(r"http://\S+(/accounts/activate/\S+)", body).group(1)
+    page.goto(live_server.url + link)
+    page.get_by_role("button", name="Activate my account").click()
+    expect(page.get_by_role("heading", name="Invitation to a commission")).to_be_visible()
+    _no_overflow(page, width)
+    assert_accessible(page)
+    screenshot(page, f"onboarding-commission-invitation-{width}")
+    page.get_by_role("button", name="Accept the seat").click()
+    page.wait_for_load_state()
+    assert call.commission.filter(user__email="new.expert@example.kg").exists()

@@ -82,7 +82,7 @@ def test_someone_with_no_organisation_is_shown_how_to_register_one(cast, english
     assert "Apply with your organisation" in html
     assert 'href="/organizations/new/"' in html
     assert "Wait for the municipality" in html
-    for member in (cast.ngo_member, cast.officer_a):
+    for member in (cast.ngo_member, cast.officer_a, cast.ministry, cast.site_admin):
         html = english(member).get(DASHBOARD).content.decode()
         assert "Apply with your organisation" not in html
 
