@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "municipal_order.lib.clock.RequestArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "municipal_order.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whitenoise; in development it prefers the collected, compressed copy (lib/staticfiles.py).
+    "municipal_order.lib.staticfiles.CollectedFirstWhiteNoiseMiddleware",
     "municipal_order.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "municipal_order.middleware.PortalLocaleMiddleware",
@@ -213,9 +214,11 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"base_url": None},  # location: MEDIA_ROOT
     },
+    # collectstatic writes a .gz and a .br sibling of each text file, which whitenoise serves
+    # to browsers that accept them; development keeps the names unhashed (make run collects).
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "whitenoise.storage.CompressedStaticFilesStorage"
             if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
@@ -237,7 +240,9 @@ if os.environ.get("PRIVATE_STORAGE_BUCKET"):
             "file_overwrite": True,
         },
     }
-# In development whitenoise serves straight from the finders; no collectstatic needed.
+# In development whitenoise also finds files through the finders, so a fresh clone serves
+# without collectstatic and an edit to static/ shows at once; the collected, compressed copy
+# is preferred while it is up to date (make run collects; lib/staticfiles.py).
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
