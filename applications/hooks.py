@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from accounts.extensions import DASHBOARD
+from accounts.models import normalize_email
 from accounts.permissions import is_site_admin
 from applications.forms import ApplyForm
-from applications.models import Bid, Organization, OrganizationMember
+from applications.models import Bid, Invitation, Organization, OrganizationMember
 from applications.permissions import is_sealed
 from applications.selectors import applicants_of
 from competitions import extensions
@@ -131,6 +132,20 @@ def register_organization_panel(request: HttpRequest, user: Any) -> dict[str, An
     }
 
 
+def invitations_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
+    """Organisations waiting for this address: found by e-mail, so an invitee who
+    signed up without following the link still finds the invitation."""
+    invitations = list(
+        Invitation.objects.filter(
+            email=normalize_email(user.email),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).select_related("organization")
+    )
+    return {"invitations": invitations} if invitations else None
+
+
 def workspace_link(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
     return {"url": _organizations_url(municipality)}
 
@@ -171,6 +186,14 @@ def register() -> None:
     )
     extensions.NEEDS_ATTENTION.register(
         TaskProvider("organizations_to_verify", organizations_to_verify, order=10)
+    )
+    DASHBOARD.register(
+        Panel(
+            "organization_invitations",
+            "applications/panels/_dashboard_invitations.html",
+            invitations_panel,
+            order=6,
+        )
     )
     DASHBOARD.register(
         Panel(

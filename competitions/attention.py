@@ -12,10 +12,18 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import ngettext
 
+from accounts.models import normalize_email
 from competitions.extensions import NEEDS_ATTENTION
-from competitions.models import Competition, Municipality, PriorityProblem, Question
+from competitions.models import (
+    CommissionInvitation,
+    Competition,
+    Municipality,
+    PriorityProblem,
+    Question,
+)
 from competitions.phases import Phase
 from municipal_order.lib.attention import Task, TaskProvider
 from municipal_order.lib.panels import Panel
@@ -36,8 +44,8 @@ def draft_calls(request: HttpRequest, municipality: Municipality) -> Task | None
 
 
 def calls_past_deadline(request: HttpRequest, municipality: Municipality) -> Task | None:
-    # Until evaluation lands, a call past its deadline waits for the commission's work;
-    # evaluation narrows this to calls whose evaluation has not started.
+    # CLOSED is admission (evaluation not started); evaluation lists the bids waiting
+    # for a decision and the clarification answers itself.
     n = Competition.objects.filter(municipality=municipality).in_phase(Phase.CLOSED).count()
     label = ngettext(
         "%(n)d call past its deadline: bids to evaluate",
@@ -95,6 +103,21 @@ def dashboard_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
     return {"groups": groups, "total": sum(len(g["tasks"]) for g in groups)}
 
 
+def invitations_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
+    """Commission seats waiting for this address: found by e-mail, so an invitee who
+    signed up without following the link still finds them."""
+    invitations = list(
+        CommissionInvitation.objects.filter(
+            email=normalize_email(user.email),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            competition__status=Competition.Status.DRAFT,
+        ).select_related("competition__municipality")
+    )
+    return {"invitations": invitations} if invitations else None
+
+
 def register() -> None:
     from accounts.extensions import DASHBOARD
 
@@ -102,6 +125,14 @@ def register() -> None:
     NEEDS_ATTENTION.register(TaskProvider("unanswered_questions", unanswered_questions, order=30))
     NEEDS_ATTENTION.register(TaskProvider("draft_calls", draft_calls, order=40))
     NEEDS_ATTENTION.register(TaskProvider("draft_problems", draft_problems, order=50))
+    DASHBOARD.register(
+        Panel(
+            "commission_invitations",
+            "competitions/panels/_dashboard_invitations.html",
+            invitations_panel,
+            order=5,
+        )
+    )
     DASHBOARD.register(
         Panel(
             "officer_tasks", "competitions/panels/_dashboard_tasks.html", dashboard_panel, order=10

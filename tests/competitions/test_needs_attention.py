@@ -96,3 +96,34 @@ def test_the_home_page_invites_visitors_to_sign_up_and_residents_to_register(cas
     assert 'href="/organizations/new/"' in html
     html = english(cast.ngo_member).get("/").content.decode()
     assert 'href="/organizations/new/"' not in html
+
+
+@pytest.mark.django_db
+def test_an_invitee_who_signed_up_without_the_link_finds_the_invitations_at_home(
+    cast, english, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from applications.services.organizations import invite_member
+    from competitions.services.commission import sync_invitations
+
+    call = make_call(cast)
+    with transaction.atomic():
+        sync_invitations(
+            call,
+            [{"email": "newcomer@example.kg", "role": "member", "affiliation": "expert"}],
+            by=cast.officer_a,
+        )
+    org_invitation = invite_member(
+        cast.organization, email="newcomer@example.kg", role="editor", by=cast.ngo_member
+    )
+    newcomer = UserFactory(email="Newcomer@example.kg")
+    html = english(newcomer).get(DASHBOARD).content.decode()
+    assert "You are invited to a commission" in html
+    token = call.commission_invitations.get().token
+    assert f'href="/commission/invitations/{token}/"' in html
+    assert "You are invited to join an organisation" in html
+    assert f'href="/invitations/{org_invitation.token}/"' in html
+    # Someone else sees neither.
+    html = english(cast.commission_member).get(DASHBOARD).content.decode()
+    assert "You are invited" not in html
