@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "notifications",
     "competitions",
     "applications",
+    "evaluation",
     "monitoring",
 ]
 

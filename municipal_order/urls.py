@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("", include("competitions.urls")),
     path("", include("applications.urls")),
+    path("", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]
 

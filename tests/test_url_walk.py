@@ -206,6 +206,25 @@ def build_world(cast) -> dict[str, str]:
         expires_at=timezone.now() + datetime.timedelta(days=14),
     )
     values["invitation_id"] = str(invitation.pk)
+    # Evaluation's rows as bare rows (the world's call still takes bids; the services
+    # would refuse): a clarification request on the submission and a file of its answer.
+    from django.core.files.base import ContentFile
+
+    from evaluation.models import ClarificationFile, ClarificationRequest
+
+    clarification = ClarificationRequest.objects.create(
+        submission=submission,
+        question="?",
+        asked_by=cast.officer_a,
+        asked_at=timezone.now(),
+        due_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    answer_file = ClarificationFile(
+        request=clarification, name="answer.pdf", kind="pdf", size=4, sha256="0" * 64
+    )
+    answer_file.file.save("answer.pdf", ContentFile(b"%PDF"), save=True)
+    values["request_id"] = str(clarification.pk)
+    values["file_id"] = str(answer_file.pk)
     return values
 
 

@@ -35,6 +35,7 @@ from applications.exceptions import (
     EditConflict,
     SubmissionClosed,
 )
+from applications.extensions import BID_PAGE
 from applications.forms import (
     ActivityFormSet,
     ApplyForm,
@@ -149,6 +150,8 @@ def bid_detail(request: HttpRequest, pk) -> HttpResponse:
         activities=bid.activities.all(),
         indicators=bid.indicators.all(),
         lines=bid.budget_lines.all(),
+        # Later apps' panels: admission and clarifications, results, the project.
+        panels=BID_PAGE.collect(request, bid),
     )
     return render(request, "applications/bid_detail.html", context)
 

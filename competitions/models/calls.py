@@ -14,6 +14,7 @@ from competitions.extensions import call_counts
 from competitions.models.problems import PriorityProblem, Programme
 from competitions.models.territories import Municipality, Sphere
 from competitions.phases import Phase, phase_of, phase_q
+from municipal_order.lib.dates import BISHKEK
 
 # Stored as typed (an officer may name another regulation); shown in the reader's
 # language when it is this default (see Competition.rule_set_display).
@@ -59,6 +60,15 @@ class Competition(models.Model):
         LOCAL = "local", _("local budget")
         REPUBLICAN = "republican", _("republican budget")
         BOTH = "both", _("local and republican budgets")
+
+    class Stage(models.TextChoices):
+        """How far evaluation has gone past the deadline (see competitions.phases)."""
+
+        NONE = "", _("admission of bids")
+        SCORING = "scoring", _("scoring")
+        DELIBERATION = "deliberation", _("deliberation")
+        RESULTS = "results", _("results published")
+        FINAL = "final", _("final")
 
     class TieBreak(models.TextChoices):
         COMMISSION_VOTE = "vote", _("vote of the commission, recorded by the chair")
@@ -139,6 +149,11 @@ class Competition(models.Model):
     published_at = models.DateTimeField(_("announced"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # Written only by evaluation's services, through the methods below.
+    stage = models.CharField(
+        _("evaluation stage"), max_length=16, choices=Stage.choices, default="", blank=True
+    )
+    results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
 
     objects = CompetitionQuerySet.as_manager()
 
@@ -176,7 +191,7 @@ class Competition(models.Model):
 
     def phase_at(self, now: datetime.datetime) -> Phase:
         """The phase at `now` (services pass the deciding clock, `deciding_now()`)."""
-        return phase_of(self.status, self.opens_at, self.closes_at, now)
+        return phase_of(self.status, self.opens_at, self.closes_at, now, self.stage)
 
     @property
     def phase(self) -> Phase:
@@ -201,6 +216,59 @@ class Competition(models.Model):
     @property
     def required_document_list(self) -> list[str]:
         return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
+
+    # --- evaluation's stages (called by evaluation's services, under the call's lock) ---
+
+    def _advance(self, now: datetime.datetime, expected: Phase, stage: str) -> None:
+        if self.phase_at(now) is not expected:
+            raise TransitionNotAllowed(
+                _("The call is at the stage “%(phase)s”; this step needs “%(expected)s”.")
+                % {"phase": self.phase_at(now).label, "expected": expected.label}
+            )
+        self.stage = stage
+
+    def start_scoring(self, now: datetime.datetime) -> None:
+        """Admission is over: the commission scores the admitted bids."""
+        self._advance(now, Phase.CLOSED, self.Stage.SCORING)
+
+    def start_deliberation(self, now: datetime.datetime) -> None:
+        self._advance(now, Phase.SCORING, self.Stage.DELIBERATION)
+
+    def publish_results(self, now: datetime.datetime) -> None:
+        """Results are public; the appeal window opens (`appeal_window_open`)."""
+        self._advance(now, Phase.DELIBERATION, self.Stage.RESULTS)
+        self.results_published_at = now
+
+    def make_final(self, now: datetime.datetime) -> None:
+        if self.appeal_window_open(now):
+            raise TransitionNotAllowed(_("The appeal window is still open."))
+        self._advance(now, Phase.RESULTS, self.Stage.FINAL)
+
+    @property
+    def appeal_deadline(self) -> datetime.datetime | None:
+        """The end of the appeal window (exclusive): midnight in Bishkek after the
+        `appeal_days`-th calendar day following the day results were published.
+
+        Results published on 10 March at 15:00 with 5 days: appeals until 15 March,
+        23:59:59 Bishkek time. Whole calendar days, as people count them; never a
+        window cut short because results came out late in the day.
+        """
+        if self.results_published_at is None:
+            return None
+        published_on = self.results_published_at.astimezone(BISHKEK).date()
+        last_day = published_on + datetime.timedelta(days=self.appeal_days)
+        return datetime.datetime.combine(
+            last_day + datetime.timedelta(days=1), datetime.time(), tzinfo=BISHKEK
+        )
+
+    def appeal_window_open(self, now: datetime.datetime) -> bool:
+        deadline = self.appeal_deadline
+        return (
+            deadline is not None
+            and self.phase_at(now) is Phase.RESULTS
+            and self.results_published_at is not None
+            and self.results_published_at <= now < deadline
+        )
 
     def publish(self, now: datetime.datetime | None = None) -> None:
         if self.status != self.Status.DRAFT:

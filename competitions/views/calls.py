@@ -31,7 +31,7 @@ from competitions.permissions import (
     get_public_call,
     staff_membership,
 )
-from competitions.phases import Phase
+from competitions.phases import AFTER_DEADLINE, Phase
 from competitions.services.calls import (
     COMMON_CRITERIA,
     amend_call,
@@ -51,7 +51,8 @@ from documents.models import GeneratedDocument
 # The tabs of the public list: which phases each shows, and in what order.
 CALL_LIST_TABS = {
     "open": ((Phase.UPCOMING, Phase.ACCEPTING), "closes_at"),
-    "closed": ((Phase.CLOSED,), "-closes_at"),
+    # Past the deadline, whatever stage evaluation reached (the value predates the stages).
+    "closed": (tuple(AFTER_DEADLINE), "-closes_at"),
     "cancelled": ((Phase.CANCELLED,), "-cancelled_at"),
 }
 

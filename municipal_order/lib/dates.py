@@ -8,11 +8,15 @@ them against a plausible range.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Deadlines and calendar days are counted here, whatever the server's or reader's zone.
+BISHKEK = zoneinfo.ZoneInfo("Asia/Bishkek")
 
 # Older registrations (Soviet-era organisations re-registered) go back this far.
 MIN_YEAR = 1900

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.models import Admission
+from evaluation.services.clarifications import FILES_PER_ANSWER, MIN_ANSWER_TIME
+from municipal_order.lib.dates import PlausibleDatesMixin
+
+BISHKEK_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class DecisionForm(forms.Form):
+    """Admit or not admit one bid; each bid's form has its own prefix on the page."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Admission.Decision.ADMITTED, _("Admit")),
+            (Admission.Decision.NOT_ADMITTED, _("Do not admit")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason (when not admitted)"),
+        choices=[("", "—"), *Admission.Reason.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Explanation for the applicant"),
+        help_text=_("The applicant reads it; it is not published on the call's page."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == Admission.Decision.NOT_ADMITTED and not cleaned.get("reason"):
+            self.add_error("reason", _("Choose the reason the bid is not admitted."))
+        return cleaned
+
+
+class ClarificationForm(PlausibleDatesMixin, forms.Form):
+    question = forms.CharField(
+        label=_("Question to the applicant"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+    due_at = forms.DateTimeField(
+        label=_("Answer by"),
+        widget=BISHKEK_DATETIME,
+        help_text=_("Bishkek time (UTC+6); at least one day from now."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and "due_at" not in self.initial:
+            # Three days at 18:00 Bishkek time: a working day's end, easy to say.
+            day = timezone.localdate() + datetime.timedelta(days=3)
+            self.initial["due_at"] = timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time(18, 0))
+            )
+
+    def clean_due_at(self) -> datetime.datetime:
+        due_at = self.cleaned_data["due_at"]
+        if due_at < timezone.now() + MIN_ANSWER_TIME:
+            raise forms.ValidationError(_("Give the applicant at least one day to answer."))
+        return due_at
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
+    )
+    files = MultipleFileField(
+        label=_("Files (optional)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = gettext(
+            "PDF, JPEG, PNG, DOCX or XLSX, up to 20 MB each, at most %(n)s files."
+        ) % {"n": FILES_PER_ANSWER}
+
+    def clean_files(self) -> list[Any]:
+        files = self.cleaned_data.get("files") or []
+        if len(files) > FILES_PER_ANSWER:
+            raise forms.ValidationError(
+                gettext("Attach at most %(count)s files to an answer.")
+                % {"count": FILES_PER_ANSWER}
+            )
+        return files

@@ -1,0 +1,164 @@
+"""How evaluation shows itself on the pages of competitions and applications
+(registered in `ready()`): the admission panel on the officer's call page, the
+public admission results on the call page, the decision and clarifications on the
+bid's page, and the officer's tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from accounts.extensions import DASHBOARD
+from applications.extensions import BID_PAGE
+from applications.models import Bid, BidSubmission
+from applications.permissions import WRITE_ROLES
+from competitions import extensions
+from competitions.models import CommissionMember, Competition, Municipality
+from competitions.phases import Phase
+from evaluation.forms import AnswerForm
+from evaluation.selectors import (
+    active_submissions,
+    answers_to_read,
+    awaiting_decision,
+    count_decisions,
+    decision_of,
+)
+from municipal_order.lib.attention import Task, TaskProvider
+from municipal_order.lib.panels import Panel
+from notifications import events
+from notifications.models import Category
+
+
+def admission_url(call: Competition) -> str:
+    return reverse("evaluation:admission", args=[call.municipality.code, call.pk])
+
+
+def call_manage_panel(request: HttpRequest, call: Competition) -> dict[str, Any] | None:
+    """Admission on the officer's call page: the counts and a link to the full list."""
+    phase = call.phase
+    if not phase.is_closed:
+        return None
+    counts = count_decisions(list(active_submissions(call)))
+    return {"counts": counts, "url": admission_url(call), "phase": phase}
+
+
+def call_page_panel(request: HttpRequest, call: Competition) -> dict[str, Any] | None:
+    """Admission results are public after the deadline: who applied, for what and how
+    much, admitted or not and why (the reason from the list; the explanation stays
+    between the municipality and the applicant)."""
+    if not call.phase.is_closed:
+        return None
+    rows = [
+        {
+            "organization": s.bid.organization.name,
+            "title": s.content.get("title", ""),
+            "requested": s.requested_total,
+            "decision": decision_of(s),
+            "reason": s.admission.get_reason_display() if decision_of(s) == "not_admitted" else "",
+        }
+        for s in active_submissions(call)
+    ]
+    return {"rows": rows}
+
+
+def bid_page_panel(request: HttpRequest, bid: Bid) -> dict[str, Any] | None:
+    """On the bid's page: the admission decision and the clarification requests, with
+    the answer form for the organisation's editors while a request is open."""
+    if bid.status != Bid.Status.SUBMITTED or not bid.competition.phase.is_closed:
+        return None
+    submission = (
+        BidSubmission.objects.filter(bid=bid, status=BidSubmission.Status.ACTIVE)
+        .select_related("admission")
+        .prefetch_related("clarifications__files")
+        .first()
+    )
+    if submission is None:
+        return None
+    admission = getattr(submission, "admission", None)
+    clarifications = list(submission.clarifications.all())
+    now = timezone.now()
+    open_request = next((c for c in clarifications if c.open_at(now)), None)
+    can_answer = bid.member_role in WRITE_ROLES and open_request is not None
+    return {
+        "submission": submission,
+        "admission": admission,
+        "decision": decision_of(submission),
+        "clarifications": clarifications,
+        "open_request": open_request,
+        "answer_form": AnswerForm() if can_answer else None,
+        "is_member": bid.member_role is not None,
+        "now": now,
+    }
+
+
+def _single_call_url(municipality: Municipality, call_ids: set[int]) -> str:
+    if len(call_ids) == 1:
+        return reverse("evaluation:admission", args=[municipality.code, call_ids.pop()])
+    return reverse("competitions:workspace_calls", args=[municipality.code])
+
+
+def bids_to_admit(request: HttpRequest, municipality: Municipality) -> Task | None:
+    waiting = awaiting_decision(municipality.pk, timezone.now())
+    calls = set(waiting.values_list("bid__competition_id", flat=True))
+    n = waiting.count()
+    label = ngettext(
+        "%(n)d bid awaits an admission decision",
+        "%(n)d bids await an admission decision",
+        n,
+    ) % {"n": n}
+    return Task("bids_to_admit", label, n, _single_call_url(municipality, calls))
+
+
+def answers_arrived(request: HttpRequest, municipality: Municipality) -> Task | None:
+    answered = answers_to_read(municipality.pk, timezone.now())
+    calls = set(answered.values_list("bid__competition_id", flat=True))
+    n = answered.count()
+    label = ngettext(
+        "%(n)d clarification answer arrived",
+        "%(n)d clarification answers arrived",
+        n,
+    ) % {"n": n}
+    return Task("clarification_answers", label, n, _single_call_url(municipality, calls))
+
+
+def commission_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
+    """The signed-in home of a commission's secretary or chair: calls in admission."""
+    seats = (
+        CommissionMember.objects.filter(
+            user=user, role__in=[CommissionMember.Role.SECRETARY, CommissionMember.Role.CHAIR]
+        )
+        .filter(competition__in=Competition.objects.in_phase(Phase.CLOSED))
+        .select_related("competition__municipality")
+    )
+    calls = [{"call": s.competition, "url": admission_url(s.competition)} for s in seats]
+    return {"calls": calls} if calls else None
+
+
+def register() -> None:
+    events.register(
+        events.Event("admission_decided", Category.EVALUATION),
+        events.Event("clarification_requested", Category.EVALUATION),
+        events.Event("clarification_answered", Category.EVALUATION),
+    )
+    extensions.CALL_MANAGE.register(
+        Panel("admission", "evaluation/panels/_call_manage.html", call_manage_panel, order=20)
+    )
+    extensions.CALL_PAGE.register(
+        Panel("admission", "evaluation/panels/_call_page.html", call_page_panel, order=20)
+    )
+    BID_PAGE.register(
+        Panel("admission", "evaluation/panels/_bid_page.html", bid_page_panel, order=10)
+    )
+    extensions.NEEDS_ATTENTION.register(TaskProvider("bids_to_admit", bids_to_admit, order=15))
+    extensions.NEEDS_ATTENTION.register(
+        TaskProvider("clarification_answers", answers_arrived, order=16)
+    )
+    DASHBOARD.register(
+        Panel(
+            "commission_admission", "evaluation/panels/_dashboard.html", commission_panel, order=15
+        )
+    )

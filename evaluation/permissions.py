@@ -1,0 +1,116 @@
+"""Who may see and do what in a call's evaluation.
+
+404 for everyone with no part in the call (no existence oracle), 403 for people
+with a part whose role is too weak:
+
+- decide admission, ask for clarifications: the call's commission secretary and
+  the officers of the call's municipality;
+- open scoring: the same, and the commission's chair;
+- read the admission list: all of those, ministry staff who oversee the
+  municipality and site administrators (who read; the decisions are the
+  municipality's and the commission's);
+- an ordinary commission member has a part in the call but no say in admission: 403.
+
+Answering a clarification is the applicant's: the bid's own rules (editors and
+administrators of the organisation write, `applications.permissions.WRITE_ROLES`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from accounts.permissions import is_site_admin
+from applications.models import Bid
+from applications.permissions import get_bid_for_user
+from competitions.models import CommissionMember, Competition
+from competitions.permissions import ministry_sees, staff_membership
+from evaluation.models import ClarificationFile, ClarificationRequest
+
+Role = CommissionMember.Role
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the reader may do in the call's admission."""
+
+    decide: bool  # admit, not admit, ask for a clarification
+    open_scoring: bool
+    # Whether the bids' own pages open to them (applications.permissions: the call's
+    # officers and site administrators after the deadline).
+    read_bids: bool = False
+
+
+def admission_access(user, call: Competition) -> Access | None:
+    """None: no part in the call. Otherwise what the person may do (reading included)."""
+    if not user.is_authenticated:
+        return None
+    seat = CommissionMember.objects.filter(competition=call, user=user).first()
+    officer = staff_membership(user, call.municipality) is not None
+    secretary = seat is not None and seat.role == Role.SECRETARY
+    chair = seat is not None and seat.role == Role.CHAIR
+    if officer or secretary:
+        return Access(decide=True, open_scoring=True, read_bids=officer)
+    if chair:
+        return Access(decide=False, open_scoring=True)
+    if is_site_admin(user):
+        return Access(decide=False, open_scoring=False, read_bids=True)
+    if ministry_sees(user, call.municipality):
+        return Access(decide=False, open_scoring=False)
+    if seat is not None:
+        raise PermissionDenied(_("Admission is checked by the secretary and the municipality."))
+    return None
+
+
+def get_call_for_admission(
+    request: HttpRequest,
+    code: str,
+    pk: int,
+    *,
+    decide: bool = False,
+    open_scoring: bool = False,
+) -> tuple[Competition, Access]:
+    """The announced call through its municipality's address, and the reader's access."""
+    call = (
+        Competition.objects.public()
+        .select_related("municipality")
+        .filter(pk=pk, municipality__code=code)
+        .first()
+    )
+    if call is None:
+        raise Http404
+    access = admission_access(request.user, call)
+    if access is None:
+        raise Http404
+    if decide and not access.decide:
+        raise PermissionDenied(
+            _("Only the commission's secretary or an officer decides admission.")
+        )
+    if open_scoring and not access.open_scoring:
+        raise PermissionDenied(_("Only the secretary, the chair or an officer opens the scoring."))
+    return call, access
+
+
+def get_clarification_for_answer(request: HttpRequest, pk, request_id: int) -> ClarificationRequest:
+    """A clarification request on the bid, for its organisation's editors (403 to viewers)."""
+    bid: Bid = get_bid_for_user(request, pk, write=True)
+    clarification = (
+        ClarificationRequest.objects.select_related("submission__bid__competition")
+        .filter(pk=request_id, submission__bid=bid)
+        .first()
+    )
+    if clarification is None:
+        raise Http404
+    return clarification
+
+
+def get_clarification_file(request: HttpRequest, pk, file_id) -> ClarificationFile:
+    """A file of an answer, for whoever may read the bid."""
+    bid = get_bid_for_user(request, pk)
+    found = ClarificationFile.objects.filter(pk=file_id, request__submission__bid=bid).first()
+    if found is None:
+        raise Http404
+    return found
