@@ -10,12 +10,12 @@ MANAGE := $(BIN)/python manage.py
 # The layers mypy checks (make typecheck): each app's services, permissions and models,
 # whether a module or a package, plus the shared library. Modules they import are
 # followed for types but not reported (pyproject.toml [tool.mypy]).
-TYPED_APPS := accounts audit competitions applications documents notifications monitoring
+TYPED_APPS := accounts audit competitions applications evaluation documents notifications monitoring
 TYPED_PATHS = $(wildcard $(foreach app,$(TYPED_APPS),$(foreach layer,services permissions models,$(app)/$(layer).py $(app)/$(layer)))) municipal_order/lib
 
 # What bandit scans (make security, CI): the application packages and scripts; tests and the
 # virtualenv are excluded in pyproject.toml [tool.bandit]. A new app is added here.
-SECURITY_PATHS := accounts applications audit competitions documents monitoring notifications municipal_order scripts
+SECURITY_PATHS := accounts applications audit competitions documents evaluation monitoring notifications municipal_order scripts
 
 .DEFAULT_GOAL := help
 .PHONY: help sysdeps css setup run test lint typecheck security format messages makemessages bench clean worker beat
