@@ -1,0 +1,76 @@
+"""Issue item 8's done-when: every page type, logged out, as an NGO member and as an
+officer, at 1280 and 360 px: axe finds nothing serious or critical and nothing is
+wider than the screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.page_types import build_world, page_ids, pages, set_language, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = {"1280": DESKTOP, "360": PHONE}
+# Every sideways-scrolling table box: focusable and named, whether it overflows now or not.
+UNNAMED_SCROLL_REGIONS = """() => [...document.querySelectorAll('.table-responsive')]
+  .filter(e => e.getAttribute('tabindex') !== '0' || e.getAttribute('role') !== 'region'
+    || !(e.getAttribute('aria-label')
+         || document.getElementById(e.getAttribute('aria-labelledby'))))
+  .map(e => e.outerHTML.slice(0, 120))"""
+CASES = [(persona, name) for persona, names in page_ids().items() for name in names]
+
+
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """One browser context per persona and width, reused across its pages."""
+    opened: dict[tuple[str, str], object] = {}
+
+    def get(persona: str, width: str):
+        if (persona, width) not in opened:
+            opened[persona, width] = browser.new_context(
+                timezone_id="Asia/Bishkek", viewport=WIDTHS[width]
+            )
+        return opened[persona, width]
+
+    yield get
+    for context in opened.values():
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize(("persona", "name"), CASES)
+def test_page_is_accessible_and_fits_the_screen(
+    live_server, contexts, persona, name, width, screenshot, assert_accessible
+):
+    world = build_world()
+    path = dict(pages(world)[persona])[name]
+    context = contexts(persona, width)
+    sign_in(context, live_server.url, world.users[persona])
+    set_language(context, live_server.url, "ru")
+    page = context.new_page()
+    try:
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, f"{path}: {response.status}"
+        page.wait_for_load_state("load")
+        screenshot(page, f"sweep-{persona}-{name}-{width}")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= WIDTHS[width]["width"], f"{path} is {scroll_width} px wide"
+        assert page.evaluate(UNNAMED_SCROLL_REGIONS) == [], "a table region lacks its name"
+        assert_accessible(page)
+    finally:
+        page.close()
+
+
+def test_every_table_region_in_the_templates_is_focusable_and_named():
+    """The pattern for tables wider than a phone, checked where no sweep page reaches."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    missing = []
+    for template in templates.rglob("*.html"):
+        for tag in re.findall(r"<div[^>]*table-responsive[^>]*>", template.read_text()):
+            if not all(a in tag for a in ('tabindex="0"', 'role="region"', "aria-label")):
+                missing.append(f"{template.relative_to(templates)}: {tag}")
+    assert missing == []
