@@ -11,6 +11,7 @@ from django.core.management import call_command
 from applications.models import Bid, BidDocument, BidSubmission
 from audit.services import verify_chain
 from competitions.models import Competition
+from evaluation.models import Admission, ClarificationRequest
 
 
 def counts() -> dict[str, int]:
@@ -28,9 +29,22 @@ def test_the_demo_loads_twice_through_the_services(django_capture_on_commit_call
     assert open_call.phase == "accepting"
     assert open_call.bids.filter(status=Bid.Status.SUBMITTED).count() == 2
     assert open_call.bids.filter(status=Bid.Status.DRAFT).count() == 1
-    assert BidSubmission.objects.count() == 2
-    assert BidDocument.objects.count() == 2 * len(open_call.required_document_list)
+    submissions = BidSubmission.objects.filter(bid__competition=open_call)
+    assert submissions.count() == 2
+    assert BidDocument.objects.filter(bid__competition=open_call).count() == 2 * len(
+        open_call.required_document_list
+    )
     assert Competition.objects.filter(status="draft").count() == 1
+    # A call in admission: one bid admitted, one not (with a reason), one asked to clarify.
+    in_admission = Competition.objects.get(title__startswith="Зимняя помощь")
+    assert in_admission.phase == "closed" and in_admission.phase.in_admission
+    decisions = sorted(
+        Admission.objects.filter(submission__bid__competition=in_admission).values_list(
+            "decision", "reason"
+        )
+    )
+    assert decisions == [("admitted", ""), ("clarification", ""), ("not_admitted", "documents")]
+    assert ClarificationRequest.objects.filter(closed_at__isnull=True).count() == 1
     assert verify_chain().ok
 
 

@@ -31,6 +31,24 @@ DEMO_BIDS = [
 ]
 
 
+# The call in admission (past its deadline): (INN, project title, what the municipality
+# did). One admitted, one not admitted with a reason, one asked to clarify.
+ADMISSION_BIDS = [
+    ("01204201710011", "Тёплая зима: дрова, продукты и лекарства на дом", "admitted"),
+    (
+        "02306201810022",
+        "Соседская помощь пожилым",
+        ("documents", "Нет гарантийных писем партнёров, указанных в заявке."),
+    ),
+    (
+        "01509201510033",
+        "Мобильная бригада ухода",
+        "Приложите, пожалуйста, договор аренды автомобиля для бригады: в бюджете он указан, "
+        "в документах его нет.",
+    ),
+]
+
+
 DEMO_BUDGET = [
     {
         "category": "staff",
@@ -181,6 +199,15 @@ CALLS = [
         "Клуб продлённого дня для подростков из семей мигрантов",
         "closed",
         "600000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+    (
+        "alamudun",
+        "Пожилые одинокие люди без ухода зимой",
+        "Зимняя помощь одиноким пожилым людям в отдалённых сёлах",
+        "admission",
+        "900000",
         "expert.civil@demo.kg",
         "expert.deputy@demo.kg",
     ),

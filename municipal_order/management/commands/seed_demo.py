@@ -46,8 +46,12 @@ from competitions.services.problems import create_problem, publish_problem, supp
 from competitions.services.programmes import create_programme
 from competitions.services.team import add_municipal_staff
 from documents.models import GeneratedDocument
+from evaluation.models import Admission
+from evaluation.services.admission import decide_admission
+from evaluation.services.clarifications import request_clarification
 from municipal_order.demo.data import (
     ADMIN,
+    ADMISSION_BIDS,
     CALLS,
     COMMISSION,
     COMMISSION_INVITEE,
@@ -67,6 +71,16 @@ from municipal_order.demo.data import (
 from municipal_order.lib.actors import Actor
 
 SEED = Actor.system("seed_demo")
+DAY = datetime.timedelta(days=1)
+# The call in admission is about the elderly, not the day centre of the open call.
+ELDERLY_TEXT = {
+    "summary": "Помощь 30 одиноким пожилым людям зимой: дрова, продукты и лекарства на дом, "
+    "еженедельные визиты социального работника.",
+    "goal": "Одинокие пожилые люди в отдалённых сёлах проводят зиму в тепле и с помощью.",
+    "target_group": "Одинокие пожилые люди отдалённых сёл.",
+    "beneficiaries": 30,
+    "team": "Руководитель проекта, социальный работник, водитель, бухгалтер.",
+}
 
 
 class Command(BaseCommand):
@@ -230,6 +244,9 @@ class Command(BaseCommand):
             invitee = {"user": None, "email": email, "role": role, "affiliation": affiliation}
             if phase == "closed":
                 opens, closes, announced = now - 40 * day, now - 5 * day, now - 41 * day
+            elif phase == "admission":
+                # Bids are submitted while it is open; its deadline then passes (below).
+                opens, closes, announced = now - 40 * day, now + 2 * day, now - 41 * day
             else:
                 opens, closes, announced = now - 2 * day, now + 21 * day, now
             closes = closes.replace(hour=12, minute=0, second=0, microsecond=0)  # 18:00 Bishkek
@@ -289,6 +306,7 @@ class Command(BaseCommand):
             if phase != "draft":
                 publish_call(call, by=officer, now=announced)
         self._seed_bids()
+        self._seed_admission()
 
     def _seed_bids(self) -> None:
         """Two bids submitted to the open call and one draft still being written."""
@@ -299,39 +317,85 @@ class Command(BaseCommand):
             organization = Organization.objects.get(inn=inn)
             if call.bids.filter(organization=organization).exists():
                 continue
-            editor = organization.members.select_related("user").first().user
-            bid = start_bid(call, organization, by=editor)
             complete = submit or inn != DEMO_BIDS[-1][0]
-            bid = save_bid(
-                bid,
-                data={
-                    "problem": call.problems.first(),
-                    "title": title,
-                    "summary": f"{title}: дневной центр на 20 детей с инвалидностью, "
-                    "5 дней в неделю, с логопедом, психологом и инструктором ЛФК.",
-                    "goal": "Дети с инвалидностью получают реабилитацию рядом с домом, "
-                    "их родители могут работать.",
-                    "tasks": "1. Отремонтировать и оснастить помещение.\n"
-                    "2. Набрать и обучить специалистов.\n"
-                    "3. Проводить занятия 9 месяцев.",
-                    "target_group": "Дети с инвалидностью 3–14 лет и их родители.",
-                    "beneficiaries": 20 if complete else None,
-                    "team": "Руководитель проекта, логопед, психолог, инструктор ЛФК, бухгалтер.",
-                    "partners": "Айыл окмоту (помещение), сельская больница (направления).",
-                },
-                budget_lines=DEMO_BUDGET if complete else DEMO_BUDGET[:1],
-                activities=self._demo_activities(call) if complete else [],
-                indicators=DEMO_INDICATORS if complete else [],
-                expected_version=bid.version,
-                by=editor,
-            )
-            documents = call.required_document_list if complete else []
-            for requirement in documents:
-                upload = ContentFile(demo_pdf(requirement, organization.name_ru), "demo.pdf")
-                upload.name = f"{requirement[:40]}.pdf"
-                add_document(bid, upload=upload, requirement=requirement, by=editor)
-            if submit:
-                submit_bid(bid, idempotency_key=f"seed-demo-{inn}", by=editor)
+            self._demo_bid(call, organization, title, complete=complete, submit=submit)
+
+    def _seed_admission(self) -> None:
+        """The call in admission: three bids submitted while it was open, then its deadline
+        passed; one admitted, one not admitted with a reason, one asked to clarify."""
+        code, _problem, title, *_rest = next(c for c in CALLS if c[3] == "admission")
+        call = self._municipality(code).competitions.get(title=title)
+        now = timezone.now()
+        for inn, title, _outcome in ADMISSION_BIDS:
+            organization = Organization.objects.get(inn=inn)
+            if not call.bids.filter(organization=organization).exists():
+                self._demo_bid(
+                    call,
+                    organization,
+                    title,
+                    complete=True,
+                    submit=True,
+                    at=now - 6 * DAY,
+                    text=ELDERLY_TEXT,
+                )
+        if call.closes_at > now:
+            # The demo's one shortcut: the deadline "passes" by moving it back, after the
+            # bids were submitted through the services with times before it.
+            call.closes_at = (now - 5 * DAY).replace(hour=12, minute=0, second=0, microsecond=0)
+            call.save(update_fields=["closes_at"])
+        secretary = call.commission.get(role="secretary").user
+        for inn, _title, outcome in ADMISSION_BIDS:
+            submission = call.bids.get(organization__inn=inn).submissions.get(status="active")
+            if Admission.objects.filter(submission=submission).exists():
+                continue
+            if outcome == "admitted":
+                decide_admission(submission, decision="admitted", by=secretary)
+            elif isinstance(outcome, tuple):
+                reason, note = outcome
+                decide_admission(
+                    submission, decision="not_admitted", reason=reason, note=note, by=secretary
+                )
+            else:
+                due = (now + 4 * DAY).replace(hour=12, minute=0, second=0, microsecond=0)
+                request_clarification(submission, question=outcome, due_at=due, by=secretary)
+
+    def _demo_bid(self, call, organization, title, *, complete, submit, at=None, text=None) -> None:
+        """A bid filled in through the services (`text` overrides fields); submitted
+        (received `at`, on the deciding clock by default) if asked."""
+        inn = organization.inn
+        editor = organization.members.select_related("user").first().user
+        bid = start_bid(call, organization, by=editor)
+        bid = save_bid(
+            bid,
+            data={
+                "problem": call.problems.first(),
+                "title": title,
+                "summary": f"{title}: дневной центр на 20 детей с инвалидностью, "
+                "5 дней в неделю, с логопедом, психологом и инструктором ЛФК.",
+                "goal": "Дети с инвалидностью получают реабилитацию рядом с домом, "
+                "их родители могут работать.",
+                "tasks": "1. Отремонтировать и оснастить помещение.\n"
+                "2. Набрать и обучить специалистов.\n"
+                "3. Проводить занятия 9 месяцев.",
+                "target_group": "Дети с инвалидностью 3–14 лет и их родители.",
+                "beneficiaries": 20 if complete else None,
+                "team": "Руководитель проекта, логопед, психолог, инструктор ЛФК, бухгалтер.",
+                "partners": "Айыл окмоту (помещение), сельская больница (направления).",
+                **(text or {}),
+            },
+            budget_lines=DEMO_BUDGET if complete else DEMO_BUDGET[:1],
+            activities=self._demo_activities(call) if complete else [],
+            indicators=DEMO_INDICATORS if complete else [],
+            expected_version=bid.version,
+            by=editor,
+        )
+        documents = call.required_document_list if complete else []
+        for requirement in documents:
+            upload = ContentFile(demo_pdf(requirement, organization.name_ru), "demo.pdf")
+            upload.name = f"{requirement[:40]}.pdf"
+            add_document(bid, upload=upload, requirement=requirement, by=editor)
+        if submit:
+            submit_bid(bid, idempotency_key=f"seed-demo-{inn}", by=editor, received_at=at)
 
     @staticmethod
     def _demo_activities(call) -> list[dict]:
