@@ -58,6 +58,8 @@ def check_fits(page, width: int) -> dict:
     assert found["left"] >= 0 and found["right"] <= width, f"{width}px: user menu at {found}"
     assert found["scrollWidth"] <= width, f"{width}px: page is {found['scrollWidth']} px wide"
     assert not found["clipped"], f"{width}px: cut text in the menu: {found['clipped']}"
+    if width >= 1200:  # expanded: one row (links wrap to a second only as a last resort)
+        assert found["navHeight"] < 70, f"{width}px: the menu takes two rows"
     return found
 
 
