@@ -62,6 +62,25 @@ def test_page_is_accessible_and_fits_the_screen(
         page.close()
 
 
+@pytest.mark.parametrize("persona", list(page_ids()))
+def test_every_page_fits_a_phone_in_kyrgyz(browser, live_server, persona, screenshot):
+    """Kyrgyz words are the longest: each page of the persona, one context, widths only."""
+    world = build_world()
+    context = browser.new_context(timezone_id="Asia/Bishkek", viewport=PHONE)
+    sign_in(context, live_server.url, world.users[persona])
+    set_language(context, live_server.url, "ky")
+    page = context.new_page()
+    too_wide = []
+    for name, path in pages(world)[persona]:
+        page.goto(live_server.url + path)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > PHONE["width"]:
+            screenshot(page, f"sweep-ky-{persona}-{name}-360")
+            too_wide.append(f"{path}: {scroll_width} px")
+    context.close()
+    assert too_wide == []
+
+
 def test_every_table_region_in_the_templates_is_focusable_and_named():
     """The pattern for tables wider than a phone, checked where no sweep page reaches."""
     import re
