@@ -20,6 +20,7 @@ from competitions import extensions
 from competitions.models import CommissionMember, Competition, Municipality
 from competitions.phases import Phase
 from evaluation.forms import AnswerForm
+from evaluation.models import Admission
 from evaluation.selectors import (
     active_submissions,
     answers_to_read,
@@ -31,6 +32,8 @@ from municipal_order.lib.attention import Task, TaskProvider
 from municipal_order.lib.panels import Panel
 from notifications import events
 from notifications.models import Category
+
+Decision = Admission.Decision
 
 
 def admission_url(call: Competition) -> str:
@@ -52,16 +55,19 @@ def call_page_panel(request: HttpRequest, call: Competition) -> dict[str, Any] |
     between the municipality and the applicant)."""
     if not call.phase.is_closed:
         return None
-    rows = [
-        {
-            "organization": s.bid.organization.name,
-            "title": s.content.get("title", ""),
-            "requested": s.requested_total,
-            "decision": decision_of(s),
-            "reason": s.admission.get_reason_display() if decision_of(s) == "not_admitted" else "",
-        }
-        for s in active_submissions(call)
-    ]
+    rows = []
+    for s in active_submissions(call):
+        decision = decision_of(s)
+        rows.append(
+            {
+                "organization": s.bid.organization.name,
+                "title": s.content.get("title", ""),
+                "requested": s.requested_total,
+                # A question to the applicant is between them: the public sees "being checked".
+                "decision": decision if decision in Admission.FINAL else Decision.PENDING,
+                "reason": s.admission.get_reason_display() if decision == "not_admitted" else "",
+            }
+        )
     return {"rows": rows}
 
 

@@ -44,6 +44,14 @@ FIELD_LABELS = {
     "bids_to_reconfirm": _("Bids asked to re-confirm"),
     "commission_invitations": _("Commission invitations waiting"),
     "affiliation": _("Affiliation"),
+    "decision": _("Decision"),
+    "question": _("Question"),
+    "due_at": _("Answer by"),
+    "receipt": _("Receipt No."),
+    "clarification_closed": _("Open clarification closed"),
+    "stage": _("Evaluation stage"),
+    "admitted": _("Bids admitted"),
+    "files": _("Files"),
 }
 
 VALUE_LABELS = {
@@ -55,6 +63,12 @@ VALUE_LABELS = {
     ("language", "ru"): _("Russian"),
     ("language", "ky"): _("Kyrgyz"),
     ("language", "en"): _("English"),
+    ("decision", "pending"): _("being checked"),
+    ("decision", "admitted"): _("admitted"),
+    ("decision", "not_admitted"): _("not admitted"),
+    ("decision", "clarification"): _("clarification requested"),
+    ("stage", ""): _("admission of bids"),
+    ("stage", "scoring"): _("scoring by the commission"),
 }
 
 

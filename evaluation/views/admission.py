@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applications.models import BidSubmission
 from applications.permissions import is_sealed, sealed_message
 from competitions.models import Competition
+from competitions.permissions import check_municipality_access
 from evaluation.exceptions import EvaluationError, OutOfOrder, ScoringNotReady
 from evaluation.forms import ClarificationForm, DecisionForm
 from evaluation.models import ClarificationFile
@@ -92,6 +94,9 @@ def _render(
             "municipality": call.municipality,
             "phase": phase,
             "access": access,
+            # Officers, ministry staff and administrators come from the workspace; the
+            # commission's secretary and chair from the public call page.
+            "workspace": _opens_workspace(request, call),
             "sealed_message": sealed_message(call) if sealed else "",
             "rows": _rows(submissions, bound),
             "counts": counts,
@@ -104,6 +109,14 @@ def _render(
         },
         status=status,
     )
+
+
+def _opens_workspace(request: HttpRequest, call: Competition) -> bool:
+    try:
+        check_municipality_access(request, call.municipality)
+    except (Http404, PermissionDenied):
+        return False
+    return True
 
 
 @login_required

@@ -8,7 +8,7 @@ import datetime
 import pytest
 import time_machine
 
-from evaluation.models import ClarificationFile, ClarificationRequest
+from evaluation.models import ClarificationFile
 from evaluation.services.admission import decide_admission
 from evaluation.services.clarifications import request_clarification
 from tests.evaluation.conftest import AFTER, admission_url

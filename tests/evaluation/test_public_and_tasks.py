@@ -29,6 +29,10 @@ def test_the_public_call_page_shows_admission_after_the_deadline_only(
     assert "project outside the call" in page  # the reason is public …
     assert "Внутренняя заметка" not in page  # … the explanation is the applicant's
     assert "Второй проект" in page and "being checked" in page
+    # A question to the applicant stays between them: the public still reads "being checked".
+    request_clarification(other_submission, question="Вопрос", due_at=AFTER + 2 * DAY, by=secretary)
+    page = english(None).get(f"/calls/{call.pk}/").content.decode()
+    assert "clarification requested" not in page and "Вопрос" not in page
     assert "admission of bids" in page  # the phase badge
 
 
