@@ -198,3 +198,18 @@ def test_a_commission_member_cannot_open_scoring(cast, secretary, call, submissi
         open_scoring(call, by=cast.commission_member)
     call.refresh_from_db()
     assert call.stage == ""
+
+
+def test_the_database_allows_one_open_clarification_per_submission(cast, submission):
+    from django.db import IntegrityError, transaction
+
+    def ask():
+        return ClarificationRequest.objects.create(
+            submission=submission, question="?", asked_at=AFTER, due_at=AFTER + DAY
+        )
+
+    first = ask()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ask()
+    ClarificationRequest.objects.filter(pk=first.pk).update(closed_at=AFTER)
+    ask()  # a second round once the first is closed
