@@ -55,9 +55,8 @@ from municipal_order.demo.data import (
     CALLS,
     COMMISSION,
     COMMISSION_INVITEE,
+    DAY_CENTRE,
     DEMO_BIDS,
-    DEMO_BUDGET,
-    DEMO_INDICATORS,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
     MINISTRY,
@@ -65,6 +64,7 @@ from municipal_order.demo.data import (
     OFFICERS,
     PROBLEMS,
     PROGRAMMES,
+    WINTER_HELP,
     demo_pdf,
     demo_recovery_codes,
 )
@@ -72,17 +72,9 @@ from municipal_order.lib.actors import Actor
 
 SEED = Actor.system("seed_demo")
 DAY = datetime.timedelta(days=1)
+
+
 # The call in admission is about the elderly, not the day centre of the open call.
-ELDERLY_TEXT = {
-    "summary": "Помощь 30 одиноким пожилым людям зимой: дрова, продукты и лекарства на дом, "
-    "еженедельные визиты социального работника.",
-    "goal": "Одинокие пожилые люди в отдалённых сёлах проводят зиму в тепле и с помощью.",
-    "target_group": "Одинокие пожилые люди отдалённых сёл.",
-    "beneficiaries": 30,
-    "team": "Руководитель проекта, социальный работник, водитель, бухгалтер.",
-}
-
-
 class Command(BaseCommand):
     help = "Load demo data (idempotent). Imports territories first if needed."
 
@@ -336,7 +328,7 @@ class Command(BaseCommand):
                     complete=True,
                     submit=True,
                     at=now - 6 * DAY,
-                    text=ELDERLY_TEXT,
+                    story=WINTER_HELP,
                 )
         if call.closes_at > now:
             # The demo's one shortcut: the deadline "passes" by moving it back, after the
@@ -359,33 +351,23 @@ class Command(BaseCommand):
                 due = (now + 4 * DAY).replace(hour=12, minute=0, second=0, microsecond=0)
                 request_clarification(submission, question=outcome, due_at=due, by=secretary)
 
-    def _demo_bid(self, call, organization, title, *, complete, submit, at=None, text=None) -> None:
-        """A bid filled in through the services (`text` overrides fields); submitted
-        (received `at`, on the deciding clock by default) if asked."""
+    def _demo_bid(
+        self, call, organization, title, *, complete, submit, at=None, story=DAY_CENTRE
+    ) -> None:
+        """A bid telling `story` (municipal_order.demo.data), filled in through the
+        services; submitted (received `at`, on the deciding clock by default) if asked."""
         inn = organization.inn
         editor = organization.members.select_related("user").first().user
         bid = start_bid(call, organization, by=editor)
+        text = {**story["text"], "summary": f"{title}. {story['text']['summary']}"}
+        if not complete:
+            text["beneficiaries"] = None
         bid = save_bid(
             bid,
-            data={
-                "problem": call.problems.first(),
-                "title": title,
-                "summary": f"{title}: дневной центр на 20 детей с инвалидностью, "
-                "5 дней в неделю, с логопедом, психологом и инструктором ЛФК.",
-                "goal": "Дети с инвалидностью получают реабилитацию рядом с домом, "
-                "их родители могут работать.",
-                "tasks": "1. Отремонтировать и оснастить помещение.\n"
-                "2. Набрать и обучить специалистов.\n"
-                "3. Проводить занятия 9 месяцев.",
-                "target_group": "Дети с инвалидностью 3–14 лет и их родители.",
-                "beneficiaries": 20 if complete else None,
-                "team": "Руководитель проекта, логопед, психолог, инструктор ЛФК, бухгалтер.",
-                "partners": "Айыл окмоту (помещение), сельская больница (направления).",
-                **(text or {}),
-            },
-            budget_lines=DEMO_BUDGET if complete else DEMO_BUDGET[:1],
-            activities=self._demo_activities(call) if complete else [],
-            indicators=DEMO_INDICATORS if complete else [],
+            data={"problem": call.problems.first(), "title": title, **text},
+            budget_lines=story["budget"] if complete else story["budget"][:1],
+            activities=self._demo_activities(call, story["plan"]) if complete else [],
+            indicators=story["indicators"] if complete else [],
             expected_version=bid.version,
             by=editor,
         )
@@ -398,25 +380,23 @@ class Command(BaseCommand):
             submit_bid(bid, idempotency_key=f"seed-demo-{inn}", by=editor, received_at=at)
 
     @staticmethod
-    def _demo_activities(call) -> list[dict]:
+    def _demo_activities(call, plan) -> list[dict]:
+        """The story's plan laid over the call's implementation period, one after another."""
         start, end = call.implementation_start, call.implementation_end
-        middle = start + (end - start) / 4
-        return [
-            {
-                "activity": "Ремонт и оснащение помещения",
-                "starts_on": start,
-                "ends_on": middle,
-                "responsible": "Руководитель проекта",
-                "result": "Помещение отремонтировано и оснащено",
-            },
-            {
-                "activity": "Реабилитационные занятия с детьми",
-                "starts_on": middle,
-                "ends_on": end,
-                "responsible": "Логопед, психолог",
-                "result": "20 детей занимаются 5 дней в неделю",
-            },
-        ]
+        activities, begins = [], start
+        for activity, responsible, result, share in plan:
+            ends = start + (end - start) * share
+            activities.append(
+                {
+                    "activity": activity,
+                    "starts_on": begins,
+                    "ends_on": ends,
+                    "responsible": responsible,
+                    "result": result,
+                }
+            )
+            begins = ends
+        return activities
 
     def _seed_programmes(self) -> None:
         for code, title, years, decision, budget in PROGRAMMES:
