@@ -43,9 +43,7 @@ def log_in(browser, base: str, user: str) -> dict:
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     if page.locator("input[name=code]").count():
-        page.fill(
-            "input[name=code]", f"{TOTP(base64.b32decode(DEMO_TOTP_SECRET)).token():06d}"
-        )
+        page.fill("input[name=code]", f"{TOTP(base64.b32decode(DEMO_TOTP_SECRET)).token():06d}")
         page.click("main form button[type=submit]")
         page.wait_for_load_state()
     state = context.storage_state()

@@ -122,15 +122,15 @@ def test_kyrgyz_time_left_has_a_space_after_the_comma():
 
 
 @pytest.mark.parametrize(
-    ("language", "not_saved"), [("ru", "не сохранён"), ("ky", "сакталган жок")]
+    ("language", "not_saved"), [("ru", "не сохранены"), ("ky", "сакталган жок")]
 )
 def test_the_edit_conflict_says_the_typing_is_not_saved_in_neutral_words(language, not_saved):
     """UX items 5 and 9: "его изменения" assumed a man; "ваши сохранены" claimed a save."""
     from django.utils import translation
     from django.utils.translation import gettext
 
-    msgid = "Changed by %(who)s at %(when)s. Reload to see their changes; yours are kept below."
+    msgid = "Your changes were NOT saved: %(who)s saved this step at %(time)s (Bishkek time)."
     with translation.override(language):
         text = gettext(msgid)
-    assert text != msgid and not_saved in text
+    assert text != msgid and not_saved in text.lower()
     assert "его изменения" not in text and "сохранены ниже" not in text

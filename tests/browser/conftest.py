@@ -73,23 +73,25 @@ def screenshot():
     return take
 
 
+def serious_violations(page) -> list[str]:
+    """axe's violations of impact serious or critical on the page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    lines = []
+    for v in results.response["violations"]:
+        if v.get("impact") in {"serious", "critical"}:
+            targets = ", ".join(str(n["target"]) for n in v["nodes"][:5])
+            lines.append(f"{v['id']} ({v['impact']}): {v['help']} → {targets}")
+    return lines
+
+
 @pytest.fixture
 def assert_accessible():
     """Fail on any axe violation of impact serious or critical."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
 
     def check(page) -> None:
-        results = axe.run(page)
-        bad = [
-            v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
-        ]
-        if bad:
-            lines = []
-            for v in bad:
-                targets = ", ".join(str(n["target"]) for n in v["nodes"][:5])
-                lines.append(f"{v['id']} ({v['impact']}): {v['help']} → {targets}")
+        if lines := serious_violations(page):
             pytest.fail("accessibility violations:\n" + "\n".join(lines))
 
     return check

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from competitions.models import Competition
+from tests.conftest import ensure_reference_data
 from tests.factories import CompetitionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_countdown_ticks_on_the_servers_clock_and_says_when_the_deadline_passed(
     page, live_server, assert_accessible, screenshot
 ):
+    ensure_reference_data()
     call = CompetitionFactory(status=Competition.Status.PUBLISHED)
     Competition.objects.filter(pk=call.pk).update(
         closes_at=timezone.now() + datetime.timedelta(hours=2)
@@ -37,6 +39,7 @@ def test_the_countdown_ticks_on_the_servers_clock_and_says_when_the_deadline_pas
 
 
 def test_more_than_a_day_left_is_counted_in_days_hours_and_minutes(page, live_server):
+    ensure_reference_data()
     call = CompetitionFactory(status=Competition.Status.PUBLISHED, closes_in_days=3)
     page.context.add_cookies([{"name": "mo_language", "value": "ky", "url": live_server.url}])
     page.goto(f"{live_server.url}/calls/{call.pk}/")

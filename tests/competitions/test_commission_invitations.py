@@ -9,6 +9,7 @@ import re
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import translation
 
 from audit.models import AuditEvent
 from competitions.exceptions import CompetitionsError
@@ -146,6 +147,7 @@ def test_an_expired_or_cancelled_call_invitation_is_refused(cast, invited):
     call, invitation = invited
     user = UserFactory(email=INVITEE)
     with (
+        translation.override("en"),
         time_machine.travel("2027-06-01 10:00 +06:00"),
         pytest.raises(CompetitionsError, match="expired"),
     ):
@@ -199,7 +201,7 @@ def test_the_civil_society_share_counts_waiting_invitees(cast, invited):
     call.civil_society_min_pct = 50
     call.save(update_fields=["civil_society_min_pct"])
     # The invited chair is civil society, the seated secretary is not: 50%, planned.
-    with time_machine.travel(NOW, tick=False):
+    with translation.override("en"), time_machine.travel(NOW, tick=False):
         problems = publication_problems(call)
     assert not [p for p in problems if "Civil society" in p]
     assert not [p for p in problems if "chair" in p]

@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import translation
 
 from audit.models import AuditEvent
 from competitions.phases import Phase
@@ -160,12 +161,12 @@ def test_deciding_while_a_request_is_open_closes_it(secretary, submission):
 def test_scoring_opens_only_when_every_bid_is_decided(
     secretary, chair, call, submission, other_submission
 ):
-    with pytest.raises(ScoringNotReady) as refused:
+    with translation.override("en"), pytest.raises(ScoringNotReady) as refused:
         open_scoring(call, by=secretary)
     assert "2 bids await an admission decision." in refused.value.problems
     decide_admission(submission, decision="admitted", by=secretary)
     request_clarification(other_submission, question="?", due_at=AFTER + DAY, by=secretary)
-    with pytest.raises(ScoringNotReady) as refused:
+    with translation.override("en"), pytest.raises(ScoringNotReady) as refused:
         open_scoring(call, by=chair)
     assert refused.value.problems == ["1 clarification request is still open."]
     decide_admission(other_submission, decision="not_admitted", reason="scope", by=secretary)
@@ -185,7 +186,7 @@ def test_scoring_opens_only_when_every_bid_is_decided(
 
 def test_scoring_needs_an_admitted_bid(secretary, call, submission):
     decide_admission(submission, decision="not_admitted", reason="eligibility", by=secretary)
-    with pytest.raises(ScoringNotReady) as refused:
+    with translation.override("en"), pytest.raises(ScoringNotReady) as refused:
         open_scoring(call, by=secretary)
     assert refused.value.problems == ["No bid is admitted: there is nothing to score."]
 
