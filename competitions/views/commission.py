@@ -34,34 +34,42 @@ def _back(call) -> HttpResponse:
     return response
 
 
-@login_required
-@require_POST
-def invitation_resend(request: HttpRequest, code: str, pk: int, invitation_id: int) -> HttpResponse:
+def _act_on_invitation(request, code, pk, invitation_id, service, done: str) -> HttpResponse:
+    """Resend or withdraw a waiting invitation (`done` names the outcome with the address)."""
     call, invitation = _invitation(request, code, pk, invitation_id)
     try:
-        resend_commission_invitation(invitation, by=request)
+        service(invitation, by=request)
     except CompetitionsError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, _("The invitation is sent again to %(email)s.") % {"email": invitation.email}
-        )
+        messages.success(request, done % {"email": invitation.email})
     return _back(call)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, code: str, pk: int, invitation_id: int) -> HttpResponse:
+    return _act_on_invitation(
+        request,
+        code,
+        pk,
+        invitation_id,
+        resend_commission_invitation,
+        _("The invitation is sent again to %(email)s."),
+    )
 
 
 @login_required
 @require_POST
 def invitation_cancel(request: HttpRequest, code: str, pk: int, invitation_id: int) -> HttpResponse:
-    call, invitation = _invitation(request, code, pk, invitation_id)
-    try:
-        cancel_commission_invitation(invitation, by=request)
-    except CompetitionsError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
-        )
-    return _back(call)
+    return _act_on_invitation(
+        request,
+        code,
+        pk,
+        invitation_id,
+        cancel_commission_invitation,
+        _("The invitation to %(email)s is withdrawn."),
+    )
 
 
 @login_required
