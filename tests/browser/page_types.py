@@ -10,8 +10,9 @@ Browser sweeps (accessibility, layout, page weight) import this module:
 `build_world()` writes through the factories and the services, as the people
 would: a municipality with a published problem that has a comment, an open call
 with criteria and commission, a draft call, an NGO with a member, a draft bid
-filled in and a submitted bid with its receipt, an organisation waiting for
-verification and an officer with two-step login.
+filled in and a submitted bid with its receipt, a call past its deadline in
+admission with a clarification request waiting for the NGO's answer, an
+organisation waiting for verification and an officer with two-step login.
 """
 
 from __future__ import annotations
@@ -40,15 +41,20 @@ class World:
     draft_bid: Any
     submitted_bid: Any
     submission: Any
+    admission_call: Any
+    admission_bid: Any
     users: dict[str, Any]
 
 
 def build_world() -> World:
     """The data set every page type needs (call inside a test with database access)."""
+    from django.utils import timezone
+
     from applications.services.drafting import start_bid
     from applications.services.organizations import set_verification
     from applications.services.submission import submit_bid
-    from competitions.models import PriorityProblem
+    from competitions.models import Competition, PriorityProblem
+    from evaluation.services.clarifications import request_clarification
     from tests.applications.conftest import fill_bid
     from tests.competitions.conftest import make_call
     from tests.conftest import Cast
@@ -104,6 +110,26 @@ def build_world() -> World:
     submission = submit_bid(submitted_bid, idempotency_key=str(uuid.uuid4()), by=cast.ngo_member)
     submitted_bid.refresh_from_db()
 
+    # In admission: submitted while open, then the deadline passed (moved back, as the
+    # demo does); the municipality asked the applicant a question.
+    admission_call = make_call(
+        cast, status="published", problems=[problem], title="Зимняя помощь пожилым", **window
+    )
+    admission_bid = fill_bid(start_bid(admission_call, organization, by=cast.ngo_member), cast)
+    admission_submission = submit_bid(
+        admission_bid, idempotency_key=str(uuid.uuid4()), by=cast.ngo_member
+    )
+    now = timezone.now()
+    Competition.objects.filter(pk=admission_call.pk).update(
+        closes_at=now - datetime.timedelta(hours=1)
+    )
+    request_clarification(
+        admission_submission,
+        question="Приложите договор аренды помещения.",
+        due_at=now + datetime.timedelta(days=2),
+        by=cast.officer_a,
+    )
+
     return World(
         cast=cast,
         municipality=municipality,
@@ -116,6 +142,8 @@ def build_world() -> World:
         draft_bid=draft_bid,
         submitted_bid=submitted_bid,
         submission=submission,
+        admission_call=admission_call,
+        admission_bid=admission_bid,
         users={LOGGED_OUT: None, NGO: cast.ngo_member, OFFICER: cast.officer_a},
     )
 
@@ -135,6 +163,7 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("problem-detail", f"/problems/{world.problem.pk}/"),
             ("call-list", "/calls/"),
             ("call-detail", f"/calls/{world.call.pk}/"),
+            ("call-in-admission", f"/calls/{world.admission_call.pk}/"),
             ("municipality-list", "/municipalities/"),
             ("municipality-detail", f"/municipalities/{code}/"),
             ("login", "/accounts/login/"),
@@ -151,6 +180,7 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             *[(f"bid-step-{step}", f"/bids/{draft}/edit/{step}/") for step in STEP_KEYS],
             ("bid-preview", f"/bids/{draft}/"),
             ("bid-submitted", f"/bids/{world.submitted_bid.pk}/"),
+            ("bid-in-admission", f"/bids/{world.admission_bid.pk}/"),
             ("receipt", f"/bids/{world.submitted_bid.pk}/receipts/{world.submission.pk}/"),
             ("notifications", "/notifications/"),
             ("notification-settings", "/notifications/settings/"),
@@ -170,6 +200,8 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("problem-new", workspace + "problems/new/"),
             ("problem-edit", f"{workspace}problems/{world.draft_problem.pk}/"),
             ("verification-list", workspace + "organizations/"),
+            ("call-manage-admission", f"{workspace}calls/{world.admission_call.pk}/"),
+            ("admission", f"{workspace}calls/{world.admission_call.pk}/admission/"),
             ("call-detail", f"/calls/{world.call.pk}/"),
             ("audit-anchor", "/audit/anchor/"),
         ],
