@@ -117,3 +117,39 @@ class AnswerForm(forms.Form):
                 % {"count": FILES_PER_ANSWER}
             )
         return files
+
+
+class ConfidentialityForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_("I have read the declaration and undertake to keep to it"),
+        error_messages={"required": _("Tick the box to sign the declaration.")},
+    )
+    # The fingerprint of the text the page showed: a changed wording is not signed unread.
+    text_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class ConflictForm(forms.Form):
+    """The declaration on one bid: no conflict of interest, or a conflict with a statement."""
+
+    NO, YES = "no", "yes"
+    has_conflict = forms.ChoiceField(
+        label=_("Do you have a conflict of interest with this applicant?"),
+        choices=[
+            (NO, _("No: I have no conflict of interest with this applicant")),
+            (YES, _("Yes: I have a conflict of interest and take no part in this bid")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    statement = forms.CharField(
+        label=_("Statement (when there is a conflict)"),
+        help_text=_("What ties you to the applicant. It goes into the call's records."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("has_conflict") == self.YES and not (cleaned.get("statement") or "").strip():
+            self.add_error("statement", _("Describe the conflict of interest."))
+        return cleaned

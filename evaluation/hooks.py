@@ -1,7 +1,8 @@
 """How evaluation shows itself on the pages of competitions and applications
 (registered in `ready()`): the admission panel on the officer's call page, the
 public admission results on the call page, the decision and clarifications on the
-bid's page, and the officer's tasks."""
+bid's page, the officer's tasks; the commission's declarations and quorum on the
+officer's call page, the officer's tasks and a member's signed-in home."""
 
 from __future__ import annotations
 
@@ -20,13 +21,16 @@ from competitions import extensions
 from competitions.models import CommissionMember, Competition, Municipality
 from competitions.phases import Phase
 from evaluation.forms import AnswerForm
-from evaluation.models import Admission
+from evaluation.models import Admission, ConfidentialityDeclaration, ConflictDeclaration
 from evaluation.selectors import (
     active_submissions,
+    admitted_submissions,
     answers_to_read,
     awaiting_decision,
     count_decisions,
     decision_of,
+    quorum_needed,
+    quorum_shortfalls,
 )
 from municipal_order.lib.attention import Task, TaskProvider
 from municipal_order.lib.panels import Panel
@@ -144,6 +148,109 @@ def commission_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
     return {"calls": calls} if calls else None
 
 
+def quorum_context(call: Competition) -> dict[str, Any]:
+    """The bids of a call in scoring short of the quorum after recusals, named."""
+    short = quorum_shortfalls(Competition.objects.filter(pk=call.pk)).get(call.pk, [])
+    ids = [s.submission_id for s in short]
+    rows = {
+        s.pk: {"organization": s.bid.organization.name, "title": s.content.get("title", "")}
+        for s in admitted_submissions(call).filter(pk__in=ids)
+    }
+    return {
+        "short": [{"gap": s, "row": rows.get(s.submission_id)} for s in short],
+        "needed": quorum_needed(call, call.commission.count()),
+        "pct": call.quorum_pct,
+    }
+
+
+def call_commission_panel(request: HttpRequest, call: Competition) -> dict[str, Any] | None:
+    """On the officer's call page while the commission scores: who signed the
+    confidentiality declaration, and the bids short of a quorum after recusals."""
+    if not call.phase.scoring:
+        return None
+    return {
+        "seats": call.commission.count(),
+        "signed": ConfidentialityDeclaration.objects.filter(seat__competition=call).count(),
+        "quorum": quorum_context(call),
+    }
+
+
+def bids_without_quorum(request: HttpRequest, municipality: Municipality) -> Task | None:
+    """Bids of the municipality's calls in scoring left without a quorum by recusals."""
+    short = quorum_shortfalls(
+        Competition.objects.in_phase(Phase.SCORING).filter(municipality=municipality)
+    )
+    n = sum(len(bids) for bids in short.values())
+    label = ngettext(
+        "%(n)d bid lacks a quorum after recusals",
+        "%(n)d bids lack a quorum after recusals",
+        n,
+    ) % {"n": n}
+    if len(short) == 1:
+        url = reverse("competitions:call_manage", args=[municipality.code, next(iter(short))])
+    else:
+        url = reverse("competitions:workspace_calls", args=[municipality.code])
+    return Task("bids_without_quorum", label, n, url)
+
+
+def commission_work_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
+    """The signed-in home of a commission member: per call past its deadline, what is
+    left to do (sign the confidentiality declaration, declare on N bids) and, for the
+    chair, the bids short of a quorum. A fixed number of queries for any number of seats."""
+    from django.db.models import Count
+
+    seats = list(
+        CommissionMember.objects.filter(
+            user=user,
+            competition__in=Competition.objects.in_phase(Phase.CLOSED, Phase.SCORING),
+        )
+        .select_related("competition__municipality", "confidentiality")
+        .order_by("competition__closes_at", "competition_id")
+    )
+    if not seats:
+        return None
+    scoring = [s.competition_id for s in seats if s.competition.phase.scoring]
+    admitted = dict(
+        BidSubmission.objects.filter(
+            bid__competition__in=scoring,
+            status=BidSubmission.Status.ACTIVE,
+            admission__decision=Decision.ADMITTED,
+        )
+        .values_list("bid__competition_id")
+        .annotate(n=Count("id"))
+    )
+    declared = dict(
+        ConflictDeclaration.objects.filter(
+            seat__in=[s.pk for s in seats], submission__status=BidSubmission.Status.ACTIVE
+        )
+        .values_list("seat_id")
+        .annotate(n=Count("id"))
+    )
+    chaired = [
+        s.competition_id
+        for s in seats
+        if s.role == CommissionMember.Role.CHAIR and s.competition_id in scoring
+    ]
+    short = quorum_shortfalls(Competition.objects.filter(pk__in=chaired)) if chaired else {}
+    items = []
+    for seat in seats:
+        call = seat.competition
+        in_scoring = call.pk in scoring
+        items.append(
+            {
+                "call": call,
+                "url": reverse("evaluation:commission_call", args=[call.pk]),
+                "sign": getattr(seat, "confidentiality", None) is None,
+                "scoring": in_scoring,
+                "to_declare": admitted.get(call.pk, 0) - declared.get(seat.pk, 0)
+                if in_scoring
+                else 0,
+                "lacking": len(short.get(call.pk, [])),
+            }
+        )
+    return {"items": items}
+
+
 def register() -> None:
     events.register(
         events.Event("admission_decided", Category.EVALUATION),
@@ -162,6 +269,25 @@ def register() -> None:
     extensions.NEEDS_ATTENTION.register(TaskProvider("bids_to_admit", bids_to_admit, order=15))
     extensions.NEEDS_ATTENTION.register(
         TaskProvider("clarification_answers", answers_arrived, order=16)
+    )
+    extensions.CALL_MANAGE.register(
+        Panel(
+            "commission",
+            "evaluation/panels/_call_manage_commission.html",
+            call_commission_panel,
+            order=21,
+        )
+    )
+    extensions.NEEDS_ATTENTION.register(
+        TaskProvider("bids_without_quorum", bids_without_quorum, order=17)
+    )
+    DASHBOARD.register(
+        Panel(
+            "commission_work",
+            "evaluation/panels/_dashboard_commission.html",
+            commission_work_panel,
+            order=14,
+        )
     )
     DASHBOARD.register(
         Panel(

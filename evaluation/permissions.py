@@ -11,12 +11,19 @@ with a part whose role is too weak:
   municipality's and the commission's);
 - an ordinary commission member has a part in the call but no say in admission: 403.
 
+The commission's own pages (declarations, reading the admitted bids) are for the
+call's seats only: officers, ministry staff and administrators 403, others 404. A
+member reads a bid only after signing the confidentiality declaration (T7: the
+views redirect to it) and declaring no conflict with it; a declared conflict is 403
+on everything of that bid (T6).
+
 Answering a clarification is the applicant's: the bid's own rules (editors and
 administrators of the organisation write, `applications.permissions.WRITE_ROLES`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -24,13 +31,19 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_site_admin
-from applications.models import Bid
+from applications.models import Bid, BidSubmission
 from applications.permissions import get_bid_for_user
 from competitions.models import CommissionMember, Competition
 from competitions.permissions import ministry_sees, staff_membership
-from evaluation.models import ClarificationFile, ClarificationRequest
+from evaluation.models import (
+    Admission,
+    ClarificationFile,
+    ClarificationRequest,
+    ConflictDeclaration,
+)
 
 Role = CommissionMember.Role
+security_log = logging.getLogger("portal.security")
 
 
 @dataclass(frozen=True)
@@ -114,3 +127,71 @@ def get_clarification_file(request: HttpRequest, pk, file_id) -> ClarificationFi
     if found is None:
         raise Http404
     return found
+
+
+# --- the commission member's own pages: declarations and reading the bids ------------
+
+
+def get_seat_for_user(request: HttpRequest, pk: int) -> CommissionMember:
+    """The reader's seat on the announced call's commission, with its confidentiality
+    declaration (`seat.signed`: the declaration or None) and the call.
+
+    These pages are the members' own: the call's officers, ministry staff and site
+    administrators have a part in the call but no seat (403); anyone else 404.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    call = Competition.objects.public().select_related("municipality").filter(pk=pk).first()
+    if call is None:
+        raise Http404
+    seat = (
+        CommissionMember.objects.filter(competition=call, user=user)
+        .select_related("confidentiality")
+        .first()
+    )
+    if seat is None:
+        if (
+            staff_membership(user, call.municipality) is not None
+            or is_site_admin(user)
+            or ministry_sees(user, call.municipality)
+        ):
+            raise PermissionDenied(_("These pages are the commission members' own."))
+        raise Http404
+    seat.competition = call
+    seat.signed = getattr(seat, "confidentiality", None)  # type: ignore[attr-defined]
+    return seat
+
+
+def get_submission_for_member(
+    seat: CommissionMember, submission_id
+) -> tuple[BidSubmission, ConflictDeclaration | None]:
+    """An admitted bid of the seat's call once admission is closed, with the member's
+    declaration on it; 404 for any other submission. A member who declared a conflict
+    is recused (T6): 403 on the bid, its documents and every action on it."""
+    call = seat.competition
+    phase = call.phase
+    if not phase.is_closed or phase.in_admission:
+        raise Http404
+    submission = (
+        BidSubmission.objects.filter(
+            pk=submission_id,
+            bid__competition=call,
+            status=BidSubmission.Status.ACTIVE,
+            admission__decision=Admission.Decision.ADMITTED,
+        )
+        .select_related("bid__organization")
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    declaration = ConflictDeclaration.objects.filter(seat=seat, submission=submission).first()
+    if declaration is not None and declaration.has_conflict:
+        security_log.warning(
+            "recused_member_denied",
+            extra={"user": seat.user_id, "object": f"submission:{submission.pk}"},
+        )
+        raise PermissionDenied(
+            _("You declared a conflict of interest with this bid: you take no part in it.")
+        )
+    return submission, declaration

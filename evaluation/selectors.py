@@ -134,3 +134,65 @@ def answers_to_read(municipality_id: int, now) -> QuerySet[BidSubmission]:
         status=BidSubmission.Status.ACTIVE,
         admission__decision=Decision.CLARIFICATION,
     ).exclude(clarifications__closed_at__isnull=True)
+
+
+# --- the commission's declarations and quorum ---------------------------------------
+
+
+def admitted_submissions(call: Competition) -> QuerySet[BidSubmission]:
+    """The bids the commission scores: active submissions admitted to the call."""
+    return (
+        BidSubmission.objects.filter(
+            bid__competition=call,
+            status=BidSubmission.Status.ACTIVE,
+            admission__decision=Decision.ADMITTED,
+        )
+        .select_related("bid__organization")
+        .order_by("submitted_at", "receipt_number")
+    )
+
+
+def quorum_needed(call: Competition, seats: int) -> int:
+    """Members who must remain on a bid: `quorum_pct` of the commission, rounded up."""
+    return -(-seats * call.quorum_pct // 100)
+
+
+@dataclass(frozen=True)
+class QuorumShortfall:
+    submission_id: object
+    remaining: int
+    needed: int
+
+
+def quorum_shortfalls(calls: QuerySet[Competition]) -> dict[int, list[QuorumShortfall]]:
+    """Per call, the admitted bids whose members left after recusals fall short of the
+    quorum (two queries whatever the number of calls and bids). A member who has not
+    declared yet still counts: they may still take part."""
+    from django.db.models import Count
+
+    from evaluation.models import ConflictDeclaration
+
+    found: dict[int, list[QuorumShortfall]] = {}
+    sized = {c.pk: c for c in calls.annotate(seats=Count("commission", distinct=True))}
+    if not sized:
+        return found
+    recusals = (
+        ConflictDeclaration.objects.filter(
+            has_conflict=True,
+            submission__bid__competition__in=list(sized),
+            submission__status=BidSubmission.Status.ACTIVE,
+            submission__admission__decision=Decision.ADMITTED,
+        )
+        .values("submission_id", "submission__bid__competition_id")
+        .annotate(n=Count("id"))
+        .order_by("submission__submitted_at")
+    )
+    for row in recusals:
+        call = sized[row["submission__bid__competition_id"]]
+        needed = quorum_needed(call, call.seats)  # type: ignore[attr-defined]
+        remaining = call.seats - row["n"]  # type: ignore[attr-defined]
+        if remaining < needed:
+            found.setdefault(call.pk, []).append(
+                QuorumShortfall(row["submission_id"], remaining, needed)
+            )
+    return found

@@ -2,9 +2,12 @@ from django.urls import path
 
 from evaluation.views import admission as views
 from evaluation.views import clarifications as clarification_views
+from evaluation.views import commission as commission_views
 
 app_name = "evaluation"
 
+COMMISSION = "commission/calls/<int:pk>/"
+COMMISSION_BID = COMMISSION + "bids/<uuid:submission_id>/"
 CALL = "municipalities/<slug:code>/workspace/calls/<int:pk>/admission/"
 
 urlpatterns = [
@@ -22,5 +25,23 @@ urlpatterns = [
         "bids/<uuid:pk>/clarifications/files/<uuid:file_id>/",
         clarification_views.clarification_file,
         name="clarification_file",
+    ),
+    path(COMMISSION, commission_views.commission_call, name="commission_call"),
+    path(
+        COMMISSION + "confidentiality/",
+        commission_views.confidentiality_form,
+        name="confidentiality",
+    ),
+    path(
+        COMMISSION + "confidentiality/sign/",
+        commission_views.confidentiality_sign,
+        name="confidentiality_sign",
+    ),
+    path(COMMISSION_BID, commission_views.commission_bid, name="commission_bid"),
+    path(COMMISSION_BID + "declare/", commission_views.declare, name="declare"),
+    path(
+        COMMISSION_BID + "documents/<uuid:document_id>/",
+        commission_views.commission_document,
+        name="commission_document",
     ),
 ]

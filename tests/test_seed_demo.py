@@ -11,7 +11,12 @@ from django.core.management import call_command
 from applications.models import Bid, BidDocument, BidSubmission
 from audit.services import verify_chain
 from competitions.models import Competition
-from evaluation.models import Admission, ClarificationRequest
+from evaluation.models import (
+    Admission,
+    ClarificationRequest,
+    ConfidentialityDeclaration,
+    ConflictDeclaration,
+)
 
 
 def counts() -> dict[str, int]:
@@ -45,6 +50,13 @@ def test_the_demo_loads_twice_through_the_services(django_capture_on_commit_call
     )
     assert decisions == [("admitted", ""), ("clarification", ""), ("not_admitted", "documents")]
     assert ClarificationRequest.objects.filter(closed_at__isnull=True).count() == 1
+    # A call in scoring: one member signed and declared no conflict twice, a conflict once.
+    in_scoring = Competition.objects.get(title__startswith="Наставники и кружки")
+    assert in_scoring.phase.scoring
+    assert ConfidentialityDeclaration.objects.filter(seat__competition=in_scoring).count() == 1
+    declared = ConflictDeclaration.objects.filter(seat__competition=in_scoring)
+    assert sorted(declared.values_list("has_conflict", flat=True)) == [False, False, True]
+    assert declared.get(has_conflict=True).statement
     assert verify_chain().ok
 
 

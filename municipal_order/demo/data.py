@@ -3,8 +3,6 @@ problems, programmes and calls (seeded by `manage.py seed_demo`)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 DEMO_PASSWORD = "demo-portal-2026"
 # Two-step login (T29): the demo accounts that need it (administrator, officers,
 # commission members, ministry staff) share this authenticator key (base32, time-based,
@@ -49,136 +47,20 @@ ADMISSION_BIDS = [
 ]
 
 
-DEMO_BUDGET = [
-    {
-        "category": "staff",
-        "item": "Логопед и психолог, 9 месяцев",
-        "unit": "месяц",
-        "quantity": Decimal("18"),
-        "unit_cost": Decimal("25000"),
-        "own_contribution": Decimal("45000"),
-        "other_sources": Decimal("0"),
-    },
-    {
-        "category": "equipment",
-        "item": "Тренажёры и развивающие пособия",
-        "unit": "комплект",
-        "quantity": Decimal("1"),
-        "unit_cost": Decimal("180000"),
-        "own_contribution": Decimal("20000"),
-        "other_sources": Decimal("10000"),
-    },
+# The call in scoring (admission closed, every bid admitted): (INN, project title, the
+# third member's declaration on it: None for "no conflict", else the statement).
+SCORING_BIDS = [
+    ("01204201710011", "Старший друг: наставники для подростков", None),
+    ("02306201810022", "Кружки робототехники и шитья после школы", None),
+    (
+        "01509201510033",
+        "Подростковый клуб «Жаштык»",
+        "Моя дочь работает бухгалтером в этом учреждении.",
+    ),
 ]
-
-
-DEMO_INDICATORS = [
-    {"name": "Дети, посещающие центр", "unit": "человек", "baseline": 0, "target": 20},
-    {"name": "Родители, прошедшие обучение", "unit": "человек", "baseline": 0, "target": 15},
-]
-
-
-# What a demo bid says, by the call's story: text fields, budget lines, the calendar plan
-# as (activity, responsible, result, the share of the implementation period at which it
-# ends) and indicators. A bid reads like a project for its call, not like another one's.
-DAY_CENTRE = {
-    "text": {
-        "summary": "Дневной центр на 20 детей с инвалидностью, 5 дней в неделю, "
-        "с логопедом, психологом и инструктором ЛФК.",
-        "goal": "Дети с инвалидностью получают реабилитацию рядом с домом, "
-        "их родители могут работать.",
-        "tasks": "1. Отремонтировать и оснастить помещение.\n"
-        "2. Набрать и обучить специалистов.\n"
-        "3. Проводить занятия 9 месяцев.",
-        "target_group": "Дети с инвалидностью 3–14 лет и их родители.",
-        "beneficiaries": 20,
-        "team": "Руководитель проекта, логопед, психолог, инструктор ЛФК, бухгалтер.",
-        "partners": "Айыл окмоту (помещение), сельская больница (направления).",
-    },
-    "budget": DEMO_BUDGET,
-    "plan": [
-        (
-            "Ремонт и оснащение помещения",
-            "Руководитель проекта",
-            "Помещение отремонтировано и оснащено",
-            0.25,
-        ),
-        (
-            "Реабилитационные занятия с детьми",
-            "Логопед, психолог",
-            "20 детей занимаются 5 дней в неделю",
-            1,
-        ),
-    ],
-    "indicators": DEMO_INDICATORS,
-}
-
-WINTER_HELP = {
-    "text": {
-        "summary": "Помощь 30 одиноким пожилым людям зимой: дрова, продукты и лекарства "
-        "на дом, еженедельные визиты социального работника.",
-        "goal": "Одинокие пожилые люди в отдалённых сёлах проводят зиму в тепле и с помощью.",
-        "tasks": "1. Составить с айыл окмоту список получателей.\n"
-        "2. Доставить дрова и уголь до морозов.\n"
-        "3. Каждую неделю навещать, привозить продукты и лекарства.",
-        "target_group": "Одинокие пожилые люди отдалённых сёл.",
-        "beneficiaries": 30,
-        "team": "Руководитель проекта, социальный работник, водитель, бухгалтер.",
-        "partners": "Айыл окмоту (список получателей), фельдшерско-акушерский пункт.",
-    },
-    "budget": [
-        {
-            "category": "staff",
-            "item": "Социальный работник, 6 месяцев",
-            "unit": "месяц",
-            "quantity": Decimal("6"),
-            "unit_cost": Decimal("22000"),
-            "own_contribution": Decimal("12000"),
-            "other_sources": Decimal("0"),
-        },
-        {
-            "category": "equipment",
-            "item": "Дрова и уголь на 30 домов",
-            "unit": "дом",
-            "quantity": Decimal("30"),
-            "unit_cost": Decimal("9000"),
-            "own_contribution": Decimal("30000"),
-            "other_sources": Decimal("10000"),
-        },
-        {
-            "category": "other",
-            "item": "Продуктовые наборы и лекарства",
-            "unit": "набор",
-            "quantity": Decimal("180"),
-            "unit_cost": Decimal("1000"),
-            "own_contribution": Decimal("18000"),
-            "other_sources": Decimal("0"),
-        },
-    ],
-    "plan": [
-        (
-            "Список получателей с айыл окмоту",
-            "Руководитель проекта",
-            "30 человек в списке, согласованном с айыл окмоту",
-            0.1,
-        ),
-        (
-            "Доставка дров и угля",
-            "Водитель, социальный работник",
-            "Каждый дом получил топливо на зиму",
-            0.3,
-        ),
-        (
-            "Еженедельные визиты, продукты и лекарства",
-            "Социальный работник",
-            "Каждого навещают раз в неделю",
-            1,
-        ),
-    ],
-    "indicators": [
-        {"name": "Пожилые люди, получившие помощь", "unit": "человек", "baseline": 0, "target": 30},
-        {"name": "Визиты социального работника", "unit": "визит", "baseline": 0, "target": 720},
-    ],
-}
+# Who declares on the call in scoring: its third member (the chair and the secretary
+# have not signed yet, so the demo shows both states).
+SCORING_MEMBER = "expert.deputy@demo.kg"
 
 
 def demo_pdf(title: str, organization: str) -> bytes:
@@ -312,6 +194,15 @@ CALLS = [
         "Зимняя помощь одиноким пожилым людям в отдалённых сёлах",
         "admission",
         "900000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+    (
+        "aleksandrovka",
+        "Подростки из семей трудовых мигрантов без присмотра",
+        "Наставники и кружки для подростков из семей трудовых мигрантов",
+        "scoring",
+        "700000",
         "expert.civil@demo.kg",
         "expert.deputy@demo.kg",
     ),

@@ -100,3 +100,75 @@ def other_submission(cast, call) -> BidSubmission:
 
 def admission_url(call, tail: str = "") -> str:
     return f"/municipalities/{call.municipality.code}/workspace/calls/{call.pk}/admission/{tail}"
+
+
+# --- a call in scoring: the commission's declarations --------------------------------
+
+
+def attach_document(submission, name="Устав.pdf"):
+    """A stored file of the bid, frozen into the submission's content as submit_bid does."""
+    from django.core.files.base import ContentFile
+
+    from applications.models import BidDocument
+
+    document = BidDocument(bid=submission.bid, name=name, kind="pdf", size=8, sha256="0" * 64)
+    document.file.save("doc.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    content = dict(submission.content)
+    content["documents"] = [
+        *content.get("documents", []),
+        {
+            "id": str(document.pk),
+            "requirement": "",
+            "name": name,
+            "kind": "pdf",
+            "size": 8,
+            "sha256": "0" * 64,
+        },
+    ]
+    submission.content = content
+    submission.save(update_fields=["content"])
+    return document
+
+
+def admit_and_open_scoring(call, secretary, submissions):
+    from evaluation.services.admission import decide_admission, open_scoring
+
+    for s in submissions:
+        decide_admission(s, decision="admitted", by=secretary)
+    open_scoring(call, by=secretary)
+    call.refresh_from_db()
+    return call
+
+
+def commission_url(call, tail: str = "") -> str:
+    return f"/commission/calls/{call.pk}/{tail}"
+
+
+def bid_url(submission, tail: str = "") -> str:
+    return commission_url(submission.bid.competition, f"bids/{submission.pk}/{tail}")
+
+
+@pytest.fixture
+def scoring(cast, call, secretary, submission, other_submission):
+    """The call in scoring with two admitted bids; the first has a stored document."""
+    document = attach_document(submission)
+    admit_and_open_scoring(call, secretary, [submission, other_submission])
+    submission.document = document
+    return call
+
+
+@pytest.fixture
+def member(cast, scoring):
+    """The ordinary member's seat on the call in scoring."""
+    return CommissionMember.objects.get(competition=scoring, user=cast.commission_member)
+
+
+@pytest.fixture
+def outsider_seat(db):
+    """A member of another call's commission."""
+    from tests.factories import CommissionMemberFactory
+
+    other = CompetitionFactory(status=Competition.Status.PUBLISHED)
+    return CommissionMemberFactory(
+        competition=other, user=UserFactory(email="elsewhere@cast.kg", full_name="Elsewhere")
+    )

@@ -47,15 +47,15 @@ from competitions.services.programmes import create_programme
 from competitions.services.team import add_municipal_staff
 from documents.models import GeneratedDocument
 from evaluation.models import Admission
-from evaluation.services.admission import decide_admission
+from evaluation.services.admission import decide_admission, open_scoring
 from evaluation.services.clarifications import request_clarification
+from evaluation.services.declarations import declare_conflict, sign_confidentiality
 from municipal_order.demo.data import (
     ADMIN,
     ADMISSION_BIDS,
     CALLS,
     COMMISSION,
     COMMISSION_INVITEE,
-    DAY_CENTRE,
     DEMO_BIDS,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -64,10 +64,12 @@ from municipal_order.demo.data import (
     OFFICERS,
     PROBLEMS,
     PROGRAMMES,
-    WINTER_HELP,
+    SCORING_BIDS,
+    SCORING_MEMBER,
     demo_pdf,
     demo_recovery_codes,
 )
+from municipal_order.demo.stories import DAY_CENTRE, TEEN_MENTORS, WINTER_HELP
 from municipal_order.lib.actors import Actor
 
 SEED = Actor.system("seed_demo")
@@ -236,7 +238,7 @@ class Command(BaseCommand):
             invitee = {"user": None, "email": email, "role": role, "affiliation": affiliation}
             if phase == "closed":
                 opens, closes, announced = now - 40 * day, now - 5 * day, now - 41 * day
-            elif phase == "admission":
+            elif phase in ("admission", "scoring"):
                 # Bids are submitted while it is open; its deadline then passes (below).
                 opens, closes, announced = now - 40 * day, now + 2 * day, now - 41 * day
             else:
@@ -299,6 +301,7 @@ class Command(BaseCommand):
                 publish_call(call, by=officer, now=announced)
         self._seed_bids()
         self._seed_admission()
+        self._seed_scoring()
 
     def _seed_bids(self) -> None:
         """Two bids submitted to the open call and one draft still being written."""
@@ -350,6 +353,52 @@ class Command(BaseCommand):
             else:
                 due = (now + 4 * DAY).replace(hour=12, minute=0, second=0, microsecond=0)
                 request_clarification(submission, question=outcome, due_at=due, by=secretary)
+
+    def _seed_scoring(self) -> None:
+        """The call in scoring: three bids submitted and admitted, admission closed; its
+        third member signed the confidentiality declaration and declared no conflict on
+        two bids and a conflict (with a statement) on the third, which leaves that bid
+        short of the quorum (the chair and the officer see the flag)."""
+        code, _problem, title, *_rest = next(c for c in CALLS if c[3] == "scoring")
+        call = self._municipality(code).competitions.get(title=title)
+        now = timezone.now()
+        for inn, bid_title, _conflict in SCORING_BIDS:
+            organization = Organization.objects.get(inn=inn)
+            if not call.bids.filter(organization=organization).exists():
+                self._demo_bid(
+                    call,
+                    organization,
+                    bid_title,
+                    complete=True,
+                    submit=True,
+                    at=now - 8 * DAY,
+                    story=TEEN_MENTORS,
+                )
+        if call.closes_at > now:
+            # The same shortcut as the call in admission: the deadline "passes".
+            call.closes_at = (now - 7 * DAY).replace(hour=12, minute=0, second=0, microsecond=0)
+            call.save(update_fields=["closes_at"])
+        secretary = call.commission.get(role="secretary").user
+        submissions = {
+            inn: call.bids.get(organization__inn=inn).submissions.get(status="active")
+            for inn, _title, _conflict in SCORING_BIDS
+        }
+        for submission in submissions.values():
+            if not Admission.objects.filter(submission=submission).exists():
+                decide_admission(submission, decision="admitted", by=secretary)
+        if call.stage == "":
+            open_scoring(call, by=secretary)
+        seat = call.commission.get(user__email=SCORING_MEMBER)
+        # Both services change nothing when the same declaration is made again.
+        sign_confidentiality(seat, by=seat.user)
+        for inn, _title, conflict in SCORING_BIDS:
+            declare_conflict(
+                seat,
+                submissions[inn],
+                has_conflict=conflict is not None,
+                statement=conflict or "",
+                by=seat.user,
+            )
 
     def _demo_bid(
         self, call, organization, title, *, complete, submit, at=None, story=DAY_CENTRE
