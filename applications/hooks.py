@@ -27,6 +27,7 @@ from applications.selectors import applicants_of
 from competitions import extensions
 from competitions.models import (
     Amendment,
+    CommissionMember,
     Competition,
     MinistryStaff,
     Municipality,
@@ -117,13 +118,15 @@ def organizations_to_verify(request: HttpRequest, municipality: Municipality) ->
 
 
 def register_organization_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
-    """The next step for someone signed in who acts for no organisation, municipality
-    or ministry: register one, wait for verification, apply to an open call."""
+    """The next step for someone signed in who acts for no organisation, municipality,
+    ministry or commission: register one, wait for verification, apply to an open call.
+    (A commission member is not urged to apply: their home lists their commission work.)"""
     if is_site_admin(user) or OrganizationMember.objects.filter(user=user).exists():
         return None
     if (
         MunicipalStaff.objects.filter(user=user).exists()
         or MinistryStaff.objects.filter(user=user).exists()
+        or CommissionMember.objects.filter(user=user).exists()
     ):
         return None
     return {

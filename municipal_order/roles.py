@@ -40,8 +40,23 @@ class Roles:
         return is_site_admin(self.user)
 
     @cached_property
+    def is_commission_member(self) -> bool:
+        """Holds a seat on some call's commission (asked only where it matters: one query)."""
+        if not self.is_authenticated:
+            return False
+        from competitions.models import CommissionMember
+
+        return CommissionMember.objects.filter(user=self.user).exists()
+
+    @cached_property
     def any(self) -> bool:
-        return self.is_officer or self.is_ngo_member or self.is_ministry or self.is_site_admin
+        return (
+            self.is_officer
+            or self.is_ngo_member
+            or self.is_ministry
+            or self.is_site_admin
+            or self.is_commission_member
+        )
 
 
 def _load(user) -> Roles:

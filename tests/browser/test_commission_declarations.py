@@ -140,6 +140,16 @@ def test_a_member_signs_declares_and_reads_a_bid(
     screenshot(page, "commission-confidentiality-360")
     page.set_viewport_size(DESKTOP)
 
+    # The signed-in home says what is to do for the call.
+    page.goto(f"{live_server.url}/accounts/")
+    expect(page.get_by_text("Sign the confidentiality declaration")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "commission-home-1280")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "commission-home-360")
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/commission/calls/{call.pk}/confidentiality/")
+
     page.get_by_label("I have read the declaration and undertake to keep to it").check()
     page.get_by_role("button", name="Sign the declaration").click()
     expect(page.get_by_role("heading", name="My commission work")).to_be_visible()

@@ -326,3 +326,13 @@ def test_the_commission_list_runs_a_constant_number_of_queries(
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("/bids/") == n - 1  # the recused bid has no link
+
+
+def test_t12_a_deactivated_member_is_refused_at_the_next_request(cast, english, signed, submission):
+    client = english(cast.commission_member)
+    assert client.get(bid_url(submission)).status_code == 200
+    type(cast.commission_member).objects.filter(pk=cast.commission_member.pk).update(
+        is_active=False
+    )
+    response = client.get(bid_url(submission))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -91,3 +91,12 @@ def test_during_admission_the_home_asks_only_for_the_signature(cast, english, ca
 
 def test_someone_without_a_seat_has_no_commission_work(cast, english, scoring):
     assert "Your commission work" not in english(cast.ngo_member).get("/accounts/").content.decode()
+
+
+def test_a_member_s_home_does_not_urge_them_to_apply_or_call_them_a_resident(
+    cast, english, member
+):
+    home = english(cast.commission_member).get("/accounts/").content.decode()
+    assert "Your commission work" in home
+    assert "Apply with your organisation" not in home
+    assert "To work for a municipality, ask its head" not in home
