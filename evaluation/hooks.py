@@ -24,13 +24,12 @@ from evaluation.forms import AnswerForm
 from evaluation.models import Admission, ConfidentialityDeclaration, ConflictDeclaration
 from evaluation.selectors import (
     active_submissions,
-    admitted_submissions,
     answers_to_read,
     awaiting_decision,
     count_decisions,
     decision_of,
-    quorum_needed,
     quorum_shortfalls,
+    quorum_summary,
 )
 from municipal_order.lib.attention import Task, TaskProvider
 from municipal_order.lib.panels import Panel
@@ -148,21 +147,6 @@ def commission_panel(request: HttpRequest, user: Any) -> dict[str, Any] | None:
     return {"calls": calls} if calls else None
 
 
-def quorum_context(call: Competition) -> dict[str, Any]:
-    """The bids of a call in scoring short of the quorum after recusals, named."""
-    short = quorum_shortfalls(Competition.objects.filter(pk=call.pk)).get(call.pk, [])
-    ids = [s.submission_id for s in short]
-    rows = {
-        s.pk: {"organization": s.bid.organization.name, "title": s.content.get("title", "")}
-        for s in admitted_submissions(call).filter(pk__in=ids)
-    }
-    return {
-        "short": [{"gap": s, "row": rows.get(s.submission_id)} for s in short],
-        "needed": quorum_needed(call, call.commission.count()),
-        "pct": call.quorum_pct,
-    }
-
-
 def call_commission_panel(request: HttpRequest, call: Competition) -> dict[str, Any] | None:
     """On the officer's call page while the commission scores: who signed the
     confidentiality declaration, and the bids short of a quorum after recusals."""
@@ -171,7 +155,7 @@ def call_commission_panel(request: HttpRequest, call: Competition) -> dict[str, 
     return {
         "seats": call.commission.count(),
         "signed": ConfidentialityDeclaration.objects.filter(seat__competition=call).count(),
-        "quorum": quorum_context(call),
+        "quorum": quorum_summary(call),
     }
 
 

@@ -196,3 +196,23 @@ def quorum_shortfalls(calls: QuerySet[Competition]) -> dict[int, list[QuorumShor
                 QuorumShortfall(row["submission_id"], remaining, needed)
             )
     return found
+
+
+def quorum_summary(call: Competition) -> dict:
+    """A call's bids short of the quorum after recusals, named (organisation, title),
+    with the quorum itself: what the chair's and the officers' panels show."""
+    short = quorum_shortfalls(Competition.objects.filter(pk=call.pk)).get(call.pk, [])
+    ids = [s.submission_id for s in short]
+    rows = (
+        {
+            s.pk: {"organization": s.bid.organization.name, "title": s.content.get("title", "")}
+            for s in admitted_submissions(call).filter(pk__in=ids)
+        }
+        if ids
+        else {}
+    )
+    return {
+        "short": [{"gap": s, "row": rows.get(s.submission_id)} for s in short],
+        "needed": quorum_needed(call, call.commission.count()),
+        "pct": call.quorum_pct,
+    }

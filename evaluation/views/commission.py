@@ -22,7 +22,7 @@ from evaluation.exceptions import EvaluationError, OutOfOrder
 from evaluation.forms import ConfidentialityForm, ConflictForm
 from evaluation.models import ConflictDeclaration
 from evaluation.permissions import get_seat_for_user, get_submission_for_member
-from evaluation.selectors import admitted_submissions, quorum_needed, quorum_shortfalls
+from evaluation.selectors import admitted_submissions, quorum_summary
 from evaluation.services.declarations import declare_conflict, sign_confidentiality
 from municipal_order.lib.downloads import private_file_response
 
@@ -124,20 +124,13 @@ def _rows(seat: CommissionMember) -> tuple[list[dict[str, Any]], list[dict[str, 
     return work, recused
 
 
-def _quorum(seat: CommissionMember, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The chair's and the secretary's view of recusals: bids short of the quorum."""
+def _quorum(seat: CommissionMember) -> dict[str, Any] | None:
+    """The chair's and the secretary's view of recusals: bids short of the quorum (every
+    bid's, also those they are recused from)."""
     call = seat.competition
     if seat.role not in {Role.CHAIR, Role.SECRETARY} or not call.phase.scoring:
         return None
-    from competitions.models import Competition
-
-    short = quorum_shortfalls(Competition.objects.filter(pk=call.pk)).get(call.pk, [])
-    titles = {r["submission"].pk: r for r in rows}
-    return {
-        "short": [{"gap": s, "row": titles.get(s.submission_id)} for s in short],
-        "needed": quorum_needed(call, call.commission.count()),
-        "pct": call.quorum_pct,
-    }
+    return quorum_summary(call)
 
 
 @login_required
@@ -149,7 +142,6 @@ def commission_call(request: HttpRequest, pk: int) -> HttpResponse:
     call = seat.competition
     phase = call.phase
     work, recused = _rows(seat) if phase.is_closed and not phase.in_admission else ([], [])
-    # The chair sees every bid's quorum, also the ones they are recused from.
     return render(
         request,
         "evaluation/commission_call.html",
@@ -160,7 +152,7 @@ def commission_call(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": work,
             "recused": recused,
             "to_declare": sum(1 for r in work if r["declaration"] is None),
-            "quorum": _quorum(seat, work + recused),
+            "quorum": _quorum(seat),
             "declaring_open": phase.scoring,
         },
     )

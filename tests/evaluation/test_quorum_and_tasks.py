@@ -93,9 +93,7 @@ def test_someone_without_a_seat_has_no_commission_work(cast, english, scoring):
     assert "Your commission work" not in english(cast.ngo_member).get("/accounts/").content.decode()
 
 
-def test_a_member_s_home_does_not_urge_them_to_apply_or_call_them_a_resident(
-    cast, english, member
-):
+def test_a_member_s_home_does_not_urge_them_to_apply_or_call_them_a_resident(cast, english, member):
     home = english(cast.commission_member).get("/accounts/").content.decode()
     assert "Your commission work" in home
     assert "Apply with your organisation" not in home
