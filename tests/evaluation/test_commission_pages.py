@@ -62,6 +62,11 @@ def test_the_commission_pages_are_the_members_own(cast, english, scoring, submis
     assert client.get(commission_url(scoring)).status_code == status
     assert client.get(bid_url(submission)).status_code == status
     assert client.get(commission_url(scoring, "confidentiality/")).status_code == status
+    sign = client.post(commission_url(scoring, "confidentiality/sign/"), {"agree": "on"})
+    declare = client.post(bid_url(submission, "declare/"), {"has_conflict": "no"})
+    assert (sign.status_code, declare.status_code) == (status, status)
+    assert not ConfidentialityDeclaration.objects.exists()
+    assert not ConflictDeclaration.objects.exists()
 
 
 def test_a_member_of_another_call_s_commission_gets_404(
