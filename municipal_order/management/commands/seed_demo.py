@@ -315,29 +315,38 @@ class Command(BaseCommand):
             complete = submit or inn != DEMO_BIDS[-1][0]
             self._demo_bid(call, organization, title, complete=complete, submit=submit)
 
-    def _seed_admission(self) -> None:
-        """The call in admission: three bids submitted while it was open, then its deadline
-        passed; one admitted, one not admitted with a reason, one asked to clarify."""
-        code, _problem, title, *_rest = next(c for c in CALLS if c[3] == "admission")
+    def _call_past_deadline(self, stage, bids, story, *, submitted_days_ago):
+        """The demo call of `stage`, its `bids` ((INN, title, …) each) submitted through the
+        services `submitted_days_ago` days ago while it was open; then its deadline "passes"
+        a day later, the demo's one shortcut: it is moved back after the submissions."""
+        code, _problem, title, *_rest = next(c for c in CALLS if c[3] == stage)
         call = self._municipality(code).competitions.get(title=title)
         now = timezone.now()
-        for inn, title, _outcome in ADMISSION_BIDS:
+        for inn, bid_title, *_rest in bids:
             organization = Organization.objects.get(inn=inn)
             if not call.bids.filter(organization=organization).exists():
                 self._demo_bid(
                     call,
                     organization,
-                    title,
+                    bid_title,
                     complete=True,
                     submit=True,
-                    at=now - 6 * DAY,
-                    story=WINTER_HELP,
+                    at=now - submitted_days_ago * DAY,
+                    story=story,
                 )
         if call.closes_at > now:
-            # The demo's one shortcut: the deadline "passes" by moving it back, after the
-            # bids were submitted through the services with times before it.
-            call.closes_at = (now - 5 * DAY).replace(hour=12, minute=0, second=0, microsecond=0)
+            deadline = now - (submitted_days_ago - 1) * DAY
+            call.closes_at = deadline.replace(hour=12, minute=0, second=0, microsecond=0)
             call.save(update_fields=["closes_at"])
+        return call
+
+    def _seed_admission(self) -> None:
+        """The call in admission: three bids submitted while it was open, then its deadline
+        passed; one admitted, one not admitted with a reason, one asked to clarify."""
+        call = self._call_past_deadline(
+            "admission", ADMISSION_BIDS, WINTER_HELP, submitted_days_ago=6
+        )
+        now = timezone.now()
         secretary = call.commission.get(role="secretary").user
         for inn, _title, outcome in ADMISSION_BIDS:
             submission = call.bids.get(organization__inn=inn).submissions.get(status="active")
@@ -359,25 +368,7 @@ class Command(BaseCommand):
         third member signed the confidentiality declaration and declared no conflict on
         two bids and a conflict (with a statement) on the third, which leaves that bid
         short of the quorum (the chair and the officer see the flag)."""
-        code, _problem, title, *_rest = next(c for c in CALLS if c[3] == "scoring")
-        call = self._municipality(code).competitions.get(title=title)
-        now = timezone.now()
-        for inn, bid_title, _conflict in SCORING_BIDS:
-            organization = Organization.objects.get(inn=inn)
-            if not call.bids.filter(organization=organization).exists():
-                self._demo_bid(
-                    call,
-                    organization,
-                    bid_title,
-                    complete=True,
-                    submit=True,
-                    at=now - 8 * DAY,
-                    story=TEEN_MENTORS,
-                )
-        if call.closes_at > now:
-            # The same shortcut as the call in admission: the deadline "passes".
-            call.closes_at = (now - 7 * DAY).replace(hour=12, minute=0, second=0, microsecond=0)
-            call.save(update_fields=["closes_at"])
+        call = self._call_past_deadline("scoring", SCORING_BIDS, TEEN_MENTORS, submitted_days_ago=8)
         secretary = call.commission.get(role="secretary").user
         submissions = {
             inn: call.bids.get(organization__inn=inn).submissions.get(status="active")
