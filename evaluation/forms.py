@@ -153,3 +153,140 @@ class ConflictForm(forms.Form):
         if cleaned.get("has_conflict") == self.YES and not (cleaned.get("statement") or "").strip():
             self.add_error("statement", _("Describe the conflict of interest."))
         return cleaned
+
+
+# --- scoring ------------------------------------------------------------------------
+
+
+class ScoreSheetForm(forms.Form):
+    """A member's sheet: per criterion a score 0..maximum and a comment (`score_<id>`,
+    `comment_<id>`), an overall comment, and the version the page was loaded at.
+
+    Scores may be empty while drafting; submitting needs all of them (`for_submit`).
+    """
+
+    comment = forms.CharField(
+        label=_("Overall comment"),
+        help_text=_("For the commission only: applicants and the public never read comments."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, criteria, for_submit: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        fields: dict[str, forms.Field] = {}
+        for c in self.criteria:
+            fields[f"score_{c.pk}"] = forms.IntegerField(
+                label=_("Score (0–%(max)d)") % {"max": c.max_score},
+                min_value=0,
+                max_value=c.max_score,
+                required=for_submit,
+                widget=forms.NumberInput(
+                    attrs={
+                        "inputmode": "numeric",
+                        "class": "score-input",
+                        "min": 0,
+                        "max": c.max_score,
+                    }
+                ),
+                error_messages={"required": _("Score this criterion.")},
+            )
+            fields[f"comment_{c.pk}"] = forms.CharField(
+                label=_("Comment"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                max_length=2000,
+            )
+        # The criteria first, in order, then the overall comment.
+        self.fields = {
+            **fields,
+            "comment": self.fields["comment"],
+            "version": self.fields["version"],
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Each criterion with its two bound fields, for the template."""
+        return [
+            {"criterion": c, "score": self[f"score_{c.pk}"], "comment": self[f"comment_{c.pk}"]}
+            for c in self.criteria
+        ]
+
+    def entries(self) -> dict[int, Any]:
+        from evaluation.services.sheets import Entry
+
+        return {
+            c.pk: Entry(
+                self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}", "")
+            )
+            for c in self.criteria
+        }
+
+    @staticmethod
+    def initial_for(sheet, criteria) -> dict[str, Any]:
+        initial: dict[str, Any] = {"version": sheet.version if sheet else 0}
+        if sheet is None:
+            return initial
+        initial["comment"] = sheet.comment
+        for score in sheet.scores.all():
+            initial[f"score_{score.criterion_id}"] = score.value
+            initial[f"comment_{score.criterion_id}"] = score.comment
+        return initial
+
+
+class CloseScoringForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for closing now"),
+        help_text=_(
+            "Required when sheets are missing or a bid lacks a quorum; it goes into the protocol."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class ReductionForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Reduced amount, KGS"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for the reduction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("amount") is not None and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for reducing the amount."))
+        return cleaned
+
+
+class MeetingForm(PlausibleDatesMixin, forms.Form):
+    meeting_on = forms.DateField(
+        label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Members present"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    decisions = forms.CharField(
+        label=_("Decisions of the meeting"),
+        help_text=_(
+            "What the commission decided: the ranking, the selection, reductions and votes."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=8000,
+    )
+
+    def __init__(self, *args, seats, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["attendees"]
+        field.queryset = seats  # type: ignore[attr-defined]
+        field.label_from_instance = lambda seat: (
+            f"{seat.user.full_name or seat.user.email} · {seat.get_role_display()}"
+        )  # type: ignore[attr-defined]

@@ -21,7 +21,14 @@ from competitions import extensions
 from competitions.models import CommissionMember, Competition, Municipality
 from competitions.phases import Phase
 from evaluation.forms import AnswerForm
-from evaluation.models import Admission, ConfidentialityDeclaration, ConflictDeclaration
+from evaluation.models import (
+    Admission,
+    BidResult,
+    CallEvaluation,
+    ConfidentialityDeclaration,
+    ConflictDeclaration,
+    ScoreSheet,
+)
 from evaluation.selectors import (
     active_submissions,
     answers_to_read,
@@ -101,6 +108,62 @@ def bid_page_panel(request: HttpRequest, bid: Bid) -> dict[str, Any] | None:
         "answer_form": AnswerForm() if can_answer else None,
         "is_member": bid.member_role is not None,
         "now": now,
+    }
+
+
+def call_page_results_panel(request: HttpRequest, call: Competition) -> dict[str, Any] | None:
+    """On the public call page after admission: where the commission stands, and once
+    published the selection at a glance with the link to the full results. Nothing of
+    a score before publication (T9)."""
+    phase = call.phase
+    if not (phase.scoring or phase.deliberation or phase.results_published or phase.is_final):
+        return None
+    if not (phase.results_published or phase.is_final):
+        return {"phase": phase}
+    evaluation = CallEvaluation.objects.filter(competition=call).first()
+    if evaluation is None:
+        return None
+    selected = list(
+        evaluation.results.filter(status=BidResult.Status.SELECTED)
+        .select_related("submission__bid__organization")
+        .order_by("rank")
+    )
+    return {
+        "phase": phase,
+        "evaluation": evaluation,
+        "selected": selected,
+        "url": reverse("evaluation:results", args=[call.pk]),
+        "appeal_open": call.appeal_window_open(timezone.now()),
+    }
+
+
+def bid_page_result_panel(request: HttpRequest, bid: Bid) -> dict[str, Any] | None:
+    """The bid's published result on its page: score, rank, result, amount. Before
+    publication only "being scored": no per-member score, comment or sheet event (T9)."""
+    phase = bid.competition.phase
+    if bid.status != Bid.Status.SUBMITTED or not (
+        phase.scoring or phase.deliberation or phase.results_published or phase.is_final
+    ):
+        return None
+    submission = (
+        BidSubmission.objects.filter(
+            bid=bid,
+            status=BidSubmission.Status.ACTIVE,
+            admission__decision=Decision.ADMITTED,
+        )
+        .select_related("result__evaluation")
+        .first()
+    )
+    if submission is None:
+        return None
+    published = phase.results_published or phase.is_final
+    result = getattr(submission, "result", None) if published else None
+    return {
+        "phase": phase,
+        "result": result,
+        "results_url": reverse("evaluation:results", args=[bid.competition_id])
+        if published
+        else "",
     }
 
 
@@ -186,7 +249,9 @@ def commission_work_panel(request: HttpRequest, user: Any) -> dict[str, Any] | N
     seats = list(
         CommissionMember.objects.filter(
             user=user,
-            competition__in=Competition.objects.in_phase(Phase.CLOSED, Phase.SCORING),
+            competition__in=Competition.objects.in_phase(
+                Phase.CLOSED, Phase.SCORING, Phase.DELIBERATION
+            ),
         )
         .select_related("competition__municipality", "confidentiality")
         .order_by("competition__closes_at", "competition_id")
@@ -206,6 +271,24 @@ def commission_work_panel(request: HttpRequest, user: Any) -> dict[str, Any] | N
     declared = dict(
         ConflictDeclaration.objects.filter(
             seat__in=[s.pk for s in seats], submission__status=BidSubmission.Status.ACTIVE
+        )
+        .values_list("seat_id")
+        .annotate(n=Count("id"))
+    )
+    submitted = dict(
+        ScoreSheet.objects.filter(
+            seat__in=[s.pk for s in seats],
+            submitted_at__isnull=False,
+            submission__status=BidSubmission.Status.ACTIVE,
+        )
+        .values_list("seat_id")
+        .annotate(n=Count("id"))
+    )
+    recused = dict(
+        ConflictDeclaration.objects.filter(
+            seat__in=[s.pk for s in seats],
+            has_conflict=True,
+            submission__status=BidSubmission.Status.ACTIVE,
         )
         .values_list("seat_id")
         .annotate(n=Count("id"))
@@ -230,6 +313,15 @@ def commission_work_panel(request: HttpRequest, user: Any) -> dict[str, Any] | N
                 if in_scoring
                 else 0,
                 "lacking": len(short.get(call.pk, [])),
+                # Bids declared on without conflict whose sheet is not submitted yet.
+                "to_score": admitted.get(call.pk, 0)
+                - recused.get(seat.pk, 0)
+                - submitted.get(seat.pk, 0)
+                if in_scoring
+                else 0,
+                "deliberation": call.phase.deliberation,
+                "leads": seat.role
+                in {CommissionMember.Role.CHAIR, CommissionMember.Role.SECRETARY},
             }
         )
     return {"items": items}
@@ -240,6 +332,18 @@ def register() -> None:
         events.Event("admission_decided", Category.EVALUATION),
         events.Event("clarification_requested", Category.EVALUATION),
         events.Event("clarification_answered", Category.EVALUATION),
+        events.Event("results_published", Category.EVALUATION),
+    )
+    extensions.CALL_PAGE.register(
+        Panel(
+            "results",
+            "evaluation/panels/_call_page_results.html",
+            call_page_results_panel,
+            order=19,
+        )
+    )
+    BID_PAGE.register(
+        Panel("result", "evaluation/panels/_bid_page_result.html", bid_page_result_panel, order=9)
     )
     extensions.CALL_MANAGE.register(
         Panel("admission", "evaluation/panels/_call_manage.html", call_manage_panel, order=20)

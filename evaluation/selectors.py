@@ -1,15 +1,27 @@
-"""Read queries the services, views and panels share: a call's admission at a glance."""
+"""Read queries the services, views and panels share: a call's admission at a glance,
+the commission's declarations and quorum, the sheets and the candidates for ranking."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 
 from applications.models import BidSubmission
 from competitions.models import Competition
-from evaluation.models import Admission, ClarificationRequest
+from evaluation import scoring
+from evaluation.models import (
+    Admission,
+    BidResult,
+    ClarificationRequest,
+    ConflictDeclaration,
+    Score,
+    ScoreSheet,
+)
 
 Decision = Admission.Decision
 
@@ -170,8 +182,6 @@ def quorum_shortfalls(calls: QuerySet[Competition]) -> dict[int, list[QuorumShor
     declared yet still counts: they may still take part."""
     from django.db.models import Count
 
-    from evaluation.models import ConflictDeclaration
-
     found: dict[int, list[QuorumShortfall]] = {}
     sized = {c.pk: c for c in calls.annotate(seats=Count("commission", distinct=True))}
     if not sized:
@@ -216,3 +226,197 @@ def quorum_summary(call: Competition) -> dict:
         "needed": quorum_needed(call, call.commission.count()),
         "pct": call.quorum_pct,
     }
+
+
+# --- scoring and results ------------------------------------------------------------
+
+
+def recusals_of(call: Competition) -> dict[Any, set[int]]:
+    """Per admitted submission, the seats recused from it by a declared conflict."""
+    found: dict[Any, set[int]] = {}
+    for submission_id, seat_id in ConflictDeclaration.objects.filter(
+        has_conflict=True,
+        submission__bid__competition=call,
+        submission__status=BidSubmission.Status.ACTIVE,
+    ).values_list("submission_id", "seat_id"):
+        found.setdefault(submission_id, set()).add(seat_id)
+    return found
+
+
+def missing_sheets(call: Competition) -> list[tuple[int, str]]:
+    """(seat id, receipt number) of every sheet still to submit: each seat on each
+    admitted bid it is not recused from (four queries whatever the size)."""
+    seats = list(call.commission.values_list("pk", flat=True))
+    submissions = list(admitted_submissions(call).values_list("pk", "receipt_number"))
+    recused = recusals_of(call)
+    submitted = set(
+        ScoreSheet.objects.filter(
+            submission__in=[pk for pk, _r in submissions], submitted_at__isnull=False
+        ).values_list("seat_id", "submission_id")
+    )
+    return [
+        (seat, receipt)
+        for pk, receipt in submissions
+        for seat in seats
+        if seat not in recused.get(pk, set()) and (seat, pk) not in submitted
+    ]
+
+
+def candidates_for(call: Competition) -> tuple[list[Any], dict[str, int]]:
+    """The call's admitted bids as `evaluation.scoring` reads them, and per bid the
+    number of sheets counted: submitted sheets of members not recused from it, scores
+    as exact fractions. A fixed number of queries whatever the number of bids."""
+    criteria = [
+        scoring.CriterionSpec(c.pk, c.weight, c.max_score)
+        for c in call.criteria.order_by("position", "pk")
+    ]
+    submissions = list(admitted_submissions(call))
+    recused = recusals_of(call)
+    values: dict[Any, dict[int, dict[int, int]]] = {}
+    for submission_id, seat_id, criterion_id, value in Score.objects.filter(
+        sheet__submission__in=[s.pk for s in submissions],
+        sheet__submitted_at__isnull=False,
+    ).values_list("sheet__submission_id", "sheet__seat_id", "criterion_id", "value"):
+        values.setdefault(submission_id, {}).setdefault(seat_id, {})[criterion_id] = value
+    decided = {
+        r.submission_id: r
+        for r in BidResult.objects.filter(submission__in=[s.pk for s in submissions])
+    }
+    candidates, counted = [], {}
+    for s in submissions:
+        sheets = [
+            scoring.Sheet(seat_id, scores)
+            for seat_id, scores in values.get(s.pk, {}).items()
+            if seat_id not in recused.get(s.pk, set())
+        ]
+        counted[str(s.pk)] = len(sheets)
+        totals = s.content.get("totals", {})
+        total = Fraction(str(totals.get("total", 0) or 0))
+        own = Fraction(str(totals.get("own", 0) or 0)) + Fraction(str(totals.get("other", 0) or 0))
+        result = decided.get(s.pk)
+        candidates.append(
+            scoring.Candidate(
+                key=str(s.pk),
+                score=scoring.bid_score(criteria, sheets) if sheets else None,
+                requested=s.requested_total,
+                submitted_at=s.submitted_at,
+                cofinancing_share=own / total if total else Fraction(0),
+                vote_position=result.vote_position if result else None,
+                approved=result.approved if result else None,
+            )
+        )
+    return candidates, counted
+
+
+def own_sheets(seat) -> dict[Any, ScoreSheet]:
+    """The member's sheets on the call's bids, by submission id."""
+    return {s.submission_id: s for s in ScoreSheet.objects.filter(seat=seat)}
+
+
+def peer_sheets(seat, submission: BidSubmission) -> list[ScoreSheet] | None:
+    """The other members' submitted sheets on the bid, with their scores, or None
+    while they must stay unseen (T8): until the member submitted their own sheet on it
+    or the scoring is closed, nothing of a peer's sheet is read, not even whether one
+    exists. Recused members have no sheet to show."""
+    call = seat.competition
+    phase = call.phase
+    closed = phase.deliberation or phase.results_published or phase.is_final
+    if not closed:
+        mine = ScoreSheet.objects.filter(
+            seat=seat, submission=submission, submitted_at__isnull=False
+        ).exists()
+        if not mine:
+            return None
+    recused = recusals_of(call).get(submission.pk, set())
+    return list(
+        ScoreSheet.objects.filter(submission=submission, submitted_at__isnull=False)
+        .exclude(seat=seat)
+        .exclude(seat__in=recused)
+        .select_related("seat__user")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("seat__role", "seat_id")
+    )
+
+
+@dataclass(frozen=True)
+class ProgressCell:
+    seat: Any
+    state: str  # "submitted", "waiting" (no sheet or a draft) or "recused"
+
+
+def scoring_progress(call: Competition) -> list[dict[str, Any]]:
+    """Who has submitted on which bid, never a value (T8): the secretary's and the
+    chair's view while the commission scores. A draft shows as "waiting" like no sheet."""
+    seats = list(call.commission.select_related("user").order_by("role", "pk"))
+    submissions = list(admitted_submissions(call))
+    recused = recusals_of(call)
+    submitted = set(
+        ScoreSheet.objects.filter(
+            submission__in=[s.pk for s in submissions], submitted_at__isnull=False
+        ).values_list("seat_id", "submission_id")
+    )
+    rows = []
+    for s in submissions:
+        cells = []
+        for seat in seats:
+            if seat.pk in recused.get(s.pk, set()):
+                state = "recused"
+            elif (seat.pk, s.pk) in submitted:
+                state = "submitted"
+            else:
+                state = "waiting"
+            cells.append(ProgressCell(seat, state))
+        rows.append(
+            {
+                "submission": s,
+                "organization": s.bid.organization.name,
+                "title": s.content.get("title", ""),
+                "cells": cells,
+                "done": sum(1 for c in cells if c.state == "submitted"),
+                "expected": sum(1 for c in cells if c.state != "recused"),
+            }
+        )
+    return rows
+
+
+def results_rows(evaluation) -> list[BidResult]:
+    """The call's results in ranking order, with each bid's organisation."""
+    return list(
+        evaluation.results.select_related("submission__bid__organization").order_by(
+            models.F("rank").asc(nulls_last=True), "submission__submitted_at"
+        )
+    )
+
+
+def member_totals(call: Competition, rows: list[BidResult]) -> dict[str, Any]:
+    """The consolidated sheet: per bid, each member's weighted total (0–100) or
+    "recused" or nothing, with the members as columns. Four queries at any size."""
+    seats = list(call.commission.select_related("user").order_by("role", "pk"))
+    criteria = [
+        scoring.CriterionSpec(c.pk, c.weight, c.max_score)
+        for c in call.criteria.order_by("position", "pk")
+    ]
+    ids = [r.submission_id for r in rows]
+    recused = recusals_of(call)
+    values: dict[Any, dict[int, dict[int, int]]] = {}
+    for submission_id, seat_id, criterion_id, value in Score.objects.filter(
+        sheet__submission__in=ids, sheet__submitted_at__isnull=False
+    ).values_list("sheet__submission_id", "sheet__seat_id", "criterion_id", "value"):
+        values.setdefault(submission_id, {}).setdefault(seat_id, {})[criterion_id] = value
+    table = []
+    for row in rows:
+        cells = []
+        for seat in seats:
+            if seat.pk in recused.get(row.submission_id, set()):
+                cells.append({"recused": True, "total": None})
+                continue
+            scores = values.get(row.submission_id, {}).get(seat.pk)
+            total = scoring.sheet_total(criteria, scores) if scores else None
+            cells.append(
+                {
+                    "recused": False,
+                    "total": scoring.to_decimal(total) if total is not None else None,
+                }
+            )
+        table.append({"result": row, "cells": cells})
+    return {"seats": seats, "rows": table}

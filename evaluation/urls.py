@@ -3,6 +3,7 @@ from django.urls import path
 from evaluation.views import admission as views
 from evaluation.views import clarifications as clarification_views
 from evaluation.views import commission as commission_views
+from evaluation.views import results as results_views
 
 app_name = "evaluation"
 
@@ -39,6 +40,15 @@ urlpatterns = [
     ),
     path(COMMISSION_BID, commission_views.commission_bid, name="commission_bid"),
     path(COMMISSION_BID + "declare/", commission_views.declare, name="declare"),
+    path(COMMISSION_BID + "score/", commission_views.score, name="score"),
+    path(COMMISSION_BID + "score/resolve/", commission_views.score_resolve, name="score_resolve"),
+    path(COMMISSION + "close-scoring/", commission_views.scoring_close, name="close_scoring"),
+    path(COMMISSION + "results/", results_views.deliberation, name="deliberation"),
+    path(COMMISSION + "results/reduce/<int:result_id>/", results_views.reduce, name="reduce"),
+    path(COMMISSION + "results/vote/", results_views.vote, name="vote"),
+    path(COMMISSION + "results/meeting/", results_views.meeting, name="meeting"),
+    path(COMMISSION + "results/approve/", results_views.approve, name="approve"),
+    path("calls/<int:pk>/results/", results_views.public_results, name="results"),
     path(
         COMMISSION_BID + "documents/<uuid:document_id>/",
         commission_views.commission_document,

@@ -126,6 +126,14 @@ class Competition(models.Model):
         choices=TieBreak.choices,
         default=TieBreak.COMMISSION_VOTE,
     )
+    publish_member_scores = models.BooleanField(
+        _("publish each member's scores with the results"),
+        default=False,
+        help_text=_(
+            "Off: the results show each bid's score only. Comments of the commission "
+            "are never published."
+        ),
+    )
     quorum_pct = models.PositiveSmallIntegerField(_("quorum, in percent of members"), default=67)
     civil_society_min_pct = models.PositiveSmallIntegerField(
         _("minimum civil-society share of the commission, %"), default=50

@@ -53,6 +53,7 @@ CALL_FIELDS = [
     "pass_threshold",
     "appeal_days",
     "tie_break",
+    "publish_member_scores",
     "quorum_pct",
     "civil_society_min_pct",
     "rule_set",

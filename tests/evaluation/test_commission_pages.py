@@ -326,8 +326,9 @@ def test_the_commission_list_runs_a_constant_number_of_queries(
     declare_conflict(seat, made[3], has_conflict=True, statement="Родственник.", by=chair)
     client = english(chair)
     client.get(commission_url(call))  # the session and the second factor settle
-    # The chair's page: the session, the seat, the bids, the declarations, the quorum.
-    with django_assert_max_num_queries(15):
+    # The chair's page: the session, the seat, the bids, the declarations, the quorum,
+    # the chair's own sheets and who has submitted on which bid.
+    with django_assert_max_num_queries(20):
         response = client.get(commission_url(call))
     assert response.status_code == 200
     page = response.content.decode()
