@@ -276,7 +276,7 @@ def decide(
             status = Status.EXCLUDED
         elif candidate.score < pass_threshold:
             status = Status.BELOW_THRESHOLD
-        elif candidate.amount <= remaining + 1:
+        elif candidate.amount <= remaining:
             status = Status.SELECTED
             awarded = candidate.amount
             remaining -= awarded
