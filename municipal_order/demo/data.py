@@ -58,6 +58,38 @@ SCORING_BIDS = [
         "Моя дочь работает бухгалтером в этом учреждении.",
     ),
 ]
+# The call with published results: four bids, each member's scores per criterion (in
+# COMMON_CRITERIA's order) by e-mail ("secretary" is the municipality's officer), and
+# the commission's reduction of the second bid, which lets it in within the budget.
+RESULTS_BIDS = [
+    (
+        "01509201510033",
+        "Безопасный дом: убежище на 12 мест",
+        {"chair": [9, 8, 8, 9, 7], "secretary": [8, 8, 7, 9, 8], "member": [9, 9, 8, 8, 7]},
+    ),
+    (
+        "02306201810022",
+        "Убежище и юридическая помощь",
+        {"chair": [8, 7, 6, 8, 6], "secretary": [7, 7, 7, 7, 6], "member": [8, 6, 7, 7, 7]},
+    ),
+    (
+        "01204201710011",
+        "Кризисная квартира для матерей с детьми",
+        {"chair": [7, 6, 6, 6, 6], "secretary": [6, 7, 6, 6, 7], "member": [7, 6, 6, 7, 6]},
+    ),
+]
+RESULTS_REDUCTION = (
+    "02306201810022",
+    "250000",
+    "Помещение предоставляет мэрия: часть расходов на закупки исключена.",
+)
+RESULTS_MEETING = (
+    "Мэрия г. Каракол, зал заседаний",
+    "1. Утвердить рейтинг заявок по итогам оценки.\n"
+    "2. Сократить сумму заявки ОО «Үмүт-Келечек» до 250 000 сом.\n"
+    "3. Признать победителями две заявки в пределах бюджета, одну включить в резерв.",
+)
+
 # Who declares on the call in scoring: its third member (the chair and the secretary
 # have not signed yet, so the demo shows both states).
 SCORING_MEMBER = "expert.deputy@demo.kg"
@@ -203,6 +235,15 @@ CALLS = [
         "Наставники и кружки для подростков из семей трудовых мигрантов",
         "scoring",
         "700000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+    (
+        "karakol",
+        "Нет кризисного центра для пострадавших от насилия",
+        "Временное убежище для пострадавших от домашнего насилия",
+        "results",
+        "600000",
         "expert.civil@demo.kg",
         "expert.deputy@demo.kg",
     ),

@@ -46,10 +46,12 @@ from competitions.services.problems import create_problem, publish_problem, supp
 from competitions.services.programmes import create_programme
 from competitions.services.team import add_municipal_staff
 from documents.models import GeneratedDocument
-from evaluation.models import Admission
+from evaluation.models import Admission, ScoreSheet
 from evaluation.services.admission import decide_admission, open_scoring
 from evaluation.services.clarifications import request_clarification
 from evaluation.services.declarations import declare_conflict, sign_confidentiality
+from evaluation.services.results import approve_results, close_scoring, reduce_amount, save_meeting
+from evaluation.services.sheets import Entry, save_sheet, submit_sheet
 from municipal_order.demo.data import (
     ADMIN,
     ADMISSION_BIDS,
@@ -64,12 +66,15 @@ from municipal_order.demo.data import (
     OFFICERS,
     PROBLEMS,
     PROGRAMMES,
+    RESULTS_BIDS,
+    RESULTS_MEETING,
+    RESULTS_REDUCTION,
     SCORING_BIDS,
     SCORING_MEMBER,
     demo_pdf,
     demo_recovery_codes,
 )
-from municipal_order.demo.stories import DAY_CENTRE, TEEN_MENTORS, WINTER_HELP
+from municipal_order.demo.stories import CRISIS_SHELTER, DAY_CENTRE, TEEN_MENTORS, WINTER_HELP
 from municipal_order.lib.actors import Actor
 
 SEED = Actor.system("seed_demo")
@@ -238,7 +243,7 @@ class Command(BaseCommand):
             invitee = {"user": None, "email": email, "role": role, "affiliation": affiliation}
             if phase == "closed":
                 opens, closes, announced = now - 40 * day, now - 5 * day, now - 41 * day
-            elif phase in ("admission", "scoring"):
+            elif phase in ("admission", "scoring", "results"):
                 # Bids are submitted while it is open; its deadline then passes (below).
                 opens, closes, announced = now - 40 * day, now + 2 * day, now - 41 * day
             else:
@@ -302,6 +307,7 @@ class Command(BaseCommand):
         self._seed_bids()
         self._seed_admission()
         self._seed_scoring()
+        self._seed_results()
 
     def _seed_bids(self) -> None:
         """Two bids submitted to the open call and one draft still being written."""
@@ -390,6 +396,63 @@ class Command(BaseCommand):
                 statement=conflict or "",
                 by=seat.user,
             )
+
+    def _seed_results(self) -> None:
+        """The call with published results: four bids admitted and scored by the whole
+        commission, one reduced to fit the budget, the meeting recorded, the results
+        approved by the chair (the appeal window is open)."""
+        call = self._call_past_deadline(
+            "results", RESULTS_BIDS, CRISIS_SHELTER, submitted_days_ago=12
+        )
+        if call.stage not in ("", "scoring", "deliberation"):
+            return
+        seats = {s.role: s for s in call.commission.select_related("user")}
+        secretary = seats["secretary"].user
+        submissions = {
+            inn: call.bids.get(organization__inn=inn).submissions.get(status="active")
+            for inn, _title, _scores in RESULTS_BIDS
+        }
+        if call.stage == "":
+            for submission in submissions.values():
+                if not Admission.objects.filter(submission=submission).exists():
+                    decide_admission(submission, decision="admitted", by=secretary)
+            open_scoring(call, by=secretary)
+            call.refresh_from_db()
+        criteria = list(call.criteria.order_by("position", "pk"))
+        if call.stage == "scoring":
+            for role, seat in seats.items():
+                sign_confidentiality(seat, by=seat.user)
+                for inn, _title, scores in RESULTS_BIDS:
+                    submission = submissions[inn]
+                    declare_conflict(seat, submission, has_conflict=False, by=seat.user)
+                    if ScoreSheet.objects.filter(seat=seat, submission=submission).exists():
+                        continue
+                    entries = {c.pk: Entry(v) for c, v in zip(criteria, scores[role], strict=True)}
+                    sheet = save_sheet(
+                        seat,
+                        submission,
+                        entries=entries,
+                        comment="",
+                        expected_version=0,
+                        by=seat.user,
+                    )
+                    submit_sheet(seat, submission, expected_version=sheet.version, by=seat.user)
+            close_scoring(call, by=secretary)
+            call.refresh_from_db()
+        inn, amount, reason = RESULTS_REDUCTION
+        result = submissions[inn].result
+        if result.approved is None:
+            reduce_amount(result, amount=Decimal(amount), reason=reason, by=secretary)
+        place, decisions = RESULTS_MEETING
+        save_meeting(
+            call,
+            meeting_on=timezone.localdate(),
+            place=place,
+            attendees=list(seats.values()),
+            decisions=decisions,
+            by=secretary,
+        )
+        approve_results(call, by=seats["chair"].user)
 
     def _demo_bid(
         self, call, organization, title, *, complete, submit, at=None, story=DAY_CENTRE
