@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Admission
-from evaluation.services.clarifications import FILES_PER_ANSWER, MIN_ANSWER_TIME
+from evaluation.services.clarifications import MIN_ANSWER_TIME
+from evaluation.services.files import FILES_PER_MESSAGE
 from municipal_order.lib.dates import PlausibleDatesMixin
 
 BISHKEK_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -94,29 +95,60 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class AnswerForm(forms.Form):
-    text = forms.CharField(
-        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
-    )
-    files = MultipleFileField(
-        label=_("Files (optional)"),
-        required=False,
-    )
+class WithFiles(forms.Form):
+    """Text and up to five files checked by content (an answer, an appeal)."""
+
+    files = MultipleFileField(label=_("Files (optional)"), required=False)
+    field_order = ["text", "files"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = gettext(
             "PDF, JPEG, PNG, DOCX or XLSX, up to 20 MB each, at most %(n)s files."
-        ) % {"n": FILES_PER_ANSWER}
+        ) % {"n": FILES_PER_MESSAGE}
 
     def clean_files(self) -> list[Any]:
         files = self.cleaned_data.get("files") or []
-        if len(files) > FILES_PER_ANSWER:
+        if len(files) > FILES_PER_MESSAGE:
             raise forms.ValidationError(
-                gettext("Attach at most %(count)s files to an answer.")
-                % {"count": FILES_PER_ANSWER}
+                gettext("Attach at most %(count)s files.") % {"count": FILES_PER_MESSAGE}
             )
         return files
+
+
+class AnswerForm(WithFiles):
+    text = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
+    )
+
+
+class AppealForm(WithFiles):
+    text = forms.CharField(
+        label=_("Your appeal"),
+        help_text=_(
+            "Which decision you disagree with and why; the commission answers with reasons."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    UPHOLD, DISMISS = "uphold", "dismiss"
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (UPHOLD, _("Uphold: the members score the bid again")),
+            (DISMISS, _("Dismiss")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        help_text=_("Published with the outcome."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=8000,
+    )
 
 
 class ConfidentialityForm(forms.Form):

@@ -20,9 +20,10 @@ from applications.permissions import WRITE_ROLES
 from competitions import extensions
 from competitions.models import CommissionMember, Competition, Municipality
 from competitions.phases import Phase
-from evaluation.forms import AnswerForm
+from evaluation.forms import AnswerForm, AppealForm
 from evaluation.models import (
     Admission,
+    Appeal,
     BidResult,
     CallEvaluation,
     ConfidentialityDeclaration,
@@ -158,9 +159,18 @@ def bid_page_result_panel(request: HttpRequest, bid: Bid) -> dict[str, Any] | No
         return None
     published = phase.results_published or phase.is_final
     result = getattr(submission, "result", None) if published else None
+    appeals = list(submission.appeals.prefetch_related("files")) if published else []
+    may_appeal = (
+        result is not None
+        and bid.member_role in WRITE_ROLES
+        and bid.competition.appeal_window_open(timezone.now())
+        and not any(a.status == Appeal.Status.PENDING for a in appeals)
+    )
     return {
         "phase": phase,
         "result": result,
+        "appeals": appeals,
+        "appeal_form": AppealForm() if may_appeal else None,
         "results_url": reverse("evaluation:results", args=[bid.competition_id])
         if published
         else "",
@@ -250,7 +260,7 @@ def commission_work_panel(request: HttpRequest, user: Any) -> dict[str, Any] | N
         CommissionMember.objects.filter(
             user=user,
             competition__in=Competition.objects.in_phase(
-                Phase.CLOSED, Phase.SCORING, Phase.DELIBERATION
+                Phase.CLOSED, Phase.SCORING, Phase.DELIBERATION, Phase.RESULTS
             ),
         )
         .select_related("competition__municipality", "confidentiality")
@@ -293,6 +303,22 @@ def commission_work_panel(request: HttpRequest, user: Any) -> dict[str, Any] | N
         .values_list("seat_id")
         .annotate(n=Count("id"))
     )
+    # After the results: sheets an upheld appeal reopened, and appeals to decide.
+    rescore = dict(
+        ScoreSheet.objects.filter(
+            seat__in=[s.pk for s in seats], reopened_at__isnull=False, submitted_at__isnull=True
+        )
+        .values_list("seat_id")
+        .annotate(n=Count("id"))
+    )
+    pending = dict(
+        Appeal.objects.filter(
+            submission__bid__competition__in=[s.competition_id for s in seats],
+            status=Appeal.Status.PENDING,
+        )
+        .values_list("submission__bid__competition_id")
+        .annotate(n=Count("id"))
+    )
     chaired = [
         s.competition_id
         for s in seats
@@ -303,10 +329,16 @@ def commission_work_panel(request: HttpRequest, user: Any) -> dict[str, Any] | N
     for seat in seats:
         call = seat.competition
         in_scoring = call.pk in scoring
+        leads = seat.role in {CommissionMember.Role.CHAIR, CommissionMember.Role.SECRETARY}
+        appeals = pending.get(call.pk, 0) if leads else 0
+        if call.phase.results_published and not (rescore.get(seat.pk) or appeals):
+            continue  # the results are out and nothing waits for this member
         items.append(
             {
                 "call": call,
-                "url": reverse("evaluation:commission_call", args=[call.pk]),
+                "url": reverse("evaluation:deliberation", args=[call.pk]) + "#appeals"
+                if appeals
+                else reverse("evaluation:commission_call", args=[call.pk]),
                 "sign": getattr(seat, "confidentiality", None) is None,
                 "scoring": in_scoring,
                 "to_declare": admitted.get(call.pk, 0) - declared.get(seat.pk, 0)
@@ -320,11 +352,12 @@ def commission_work_panel(request: HttpRequest, user: Any) -> dict[str, Any] | N
                 if in_scoring
                 else 0,
                 "deliberation": call.phase.deliberation,
-                "leads": seat.role
-                in {CommissionMember.Role.CHAIR, CommissionMember.Role.SECRETARY},
+                "leads": leads,
+                "rescore": rescore.get(seat.pk, 0),
+                "appeals": appeals,
             }
         )
-    return {"items": items}
+    return {"items": items} if items else None
 
 
 def register() -> None:
@@ -333,6 +366,9 @@ def register() -> None:
         events.Event("clarification_requested", Category.EVALUATION),
         events.Event("clarification_answered", Category.EVALUATION),
         events.Event("results_published", Category.EVALUATION),
+        events.Event("appeal_filed", Category.EVALUATION),
+        events.Event("appeal_decided", Category.EVALUATION),
+        events.Event("rescoring_requested", Category.EVALUATION),
     )
     extensions.CALL_PAGE.register(
         Panel(

@@ -37,6 +37,8 @@ from competitions.models import CommissionMember, Competition
 from competitions.permissions import ministry_sees, staff_membership
 from evaluation.models import (
     Admission,
+    Appeal,
+    AppealFile,
     ClarificationFile,
     ClarificationRequest,
     ConflictDeclaration,
@@ -195,3 +197,47 @@ def get_submission_for_member(
             _("You declared a conflict of interest with this bid: you take no part in it.")
         )
     return submission, declaration
+
+
+# --- appeals --------------------------------------------------------------------------
+
+
+def get_submission_for_appeal(request: HttpRequest, pk) -> BidSubmission:
+    """The bid's active submission, for its organisation's editors (403 to viewers)."""
+    bid: Bid = get_bid_for_user(request, pk, write=True)
+    submission = BidSubmission.objects.filter(bid=bid, status=BidSubmission.Status.ACTIVE).first()
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def get_appeal_file(request: HttpRequest, pk, file_id) -> AppealFile:
+    """A file of an appeal on the bid, for whoever may read the bid."""
+    bid = get_bid_for_user(request, pk)
+    found = AppealFile.objects.filter(pk=file_id, appeal__submission__bid=bid).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_appeal_for_lead(seat: CommissionMember, appeal_id: int) -> Appeal:
+    """An appeal on the seat's call, for its chair or secretary (403 to other members)."""
+    appeal = (
+        Appeal.objects.select_related("submission__bid__organization")
+        .filter(pk=appeal_id, submission__bid__competition=seat.competition_id)
+        .first()
+    )
+    if appeal is None:
+        raise Http404
+    if seat.role not in {Role.CHAIR, Role.SECRETARY}:
+        raise PermissionDenied(_("The chair or the secretary decides appeals."))
+    return appeal
+
+
+def get_appeal_file_for_seat(seat: CommissionMember, file_id) -> AppealFile:
+    found = AppealFile.objects.filter(
+        pk=file_id, appeal__submission__bid__competition=seat.competition_id
+    ).first()
+    if found is None:
+        raise Http404
+    return found

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from evaluation.views import admission as views
+from evaluation.views import appeals as appeal_views
 from evaluation.views import clarifications as clarification_views
 from evaluation.views import commission as commission_views
 from evaluation.views import results as results_views
@@ -49,6 +50,17 @@ urlpatterns = [
     path(COMMISSION + "results/meeting/", results_views.meeting, name="meeting"),
     path(COMMISSION + "results/approve/", results_views.approve, name="approve"),
     path("calls/<int:pk>/results/", results_views.public_results, name="results"),
+    path(COMMISSION + "appeals/<int:appeal_id>/decide/", appeal_views.decide, name="appeal_decide"),
+    path(
+        COMMISSION + "appeals/files/<uuid:file_id>/",
+        appeal_views.commission_appeal_file,
+        name="commission_appeal_file",
+    ),
+    path(COMMISSION + "results/republish/", appeal_views.republish, name="republish"),
+    path("bids/<uuid:pk>/appeal/", appeal_views.appeal, name="appeal"),
+    path(
+        "bids/<uuid:pk>/appeals/files/<uuid:file_id>/", appeal_views.appeal_file, name="appeal_file"
+    ),
     path(
         COMMISSION_BID + "documents/<uuid:document_id>/",
         commission_views.commission_document,

@@ -332,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.verify_bid_documents",
         "schedule": 24 * 3600.0,
     },
+    "finalize-due-calls": {
+        "task": "evaluation.tasks.finalize_due_calls",
+        "schedule": 3600.0,
+    },
     # The audit chain's head, written outside the database (docs/operations.md).
     "anchor-audit-chain": {
         "task": "audit.tasks.anchor_audit_chain",

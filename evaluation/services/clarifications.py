@@ -24,16 +24,13 @@ from evaluation.services.admission import (
     check_may_decide,
     lock_call_in_admission,
 )
+from evaluation.services.files import discard, store_checked
 from municipal_order.lib.actors import By, acting_user
 from municipal_order.lib.clock import deciding_now
-from municipal_order.lib.uploads import check_upload
 from notifications.services import notify
 
 # At least this long to answer, counted from the moment of asking.
 MIN_ANSWER_TIME = datetime.timedelta(days=1)
-ANSWER_FILE_KINDS = ("pdf", "jpeg", "png", "docx", "xlsx")
-ANSWER_FILE_MAX_MB = 20
-FILES_PER_ANSWER = 5
 
 
 def request_clarification(
@@ -111,26 +108,12 @@ def answer_clarification(
     text = text.strip()
     if not text:
         raise EvaluationError(_("Write the answer."))
-    if len(files) > FILES_PER_ANSWER:
-        raise EvaluationError(
-            _("Attach at most %(count)s files to an answer.") % {"count": FILES_PER_ANSWER}
-        )
     _check_answerer(clarification, by)
     # Refused early, before reading megabytes; checked again under the lock below.
     _refuse_if_closed(clarification, deciding_now())
-    stored = []
-    for upload in files:
-        checked = check_upload(upload, kinds=ANSWER_FILE_KINDS, max_mb=ANSWER_FILE_MAX_MB)
-        row = ClarificationFile(
-            request=clarification,
-            name=checked.display_name,
-            kind=checked.kind,
-            size=checked.size,
-            sha256=checked.sha256,
-        )
-        # Only the extension of this name is used: files are stored as <uuid4>.<ext>.
-        row.file.save("answer" + checked.extension, upload, save=False)
-        stored.append(row)
+    stored = store_checked(
+        files, lambda **facts: ClarificationFile(request=clarification, **facts), stem="answer"
+    )
     try:
         with transaction.atomic():
             call, now = lock_call_in_admission(clarification.submission.bid.competition_id)
@@ -164,7 +147,6 @@ def answer_clarification(
                     url=reverse("evaluation:admission", args=[call.municipality.code, call.pk]),
                 )
     except BaseException:
-        for row in stored:
-            row.file.storage.delete(row.file.name)
+        discard(stored)
         raise
     return clarification

@@ -1,4 +1,5 @@
-"""Score sheets: a commission member scores an admitted bid, criterion by criterion.
+"""Score sheets: a commission member scores an admitted bid, criterion by criterion,
+while the call is in scoring, or again after an upheld appeal reopened the sheet.
 
 A draft is saved as often as the page autosaves (optimistic locking on `version`: a
 second tab of the same member cannot silently overwrite the first); submitting
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from applications.models import BidSubmission
 from audit.services import record
 from competitions.models import CommissionMember, Competition, Criterion
+from competitions.phases import Phase
 from evaluation.exceptions import EvaluationError, OutOfOrder
 from evaluation.models import (
     Admission,
@@ -62,7 +64,7 @@ def _check_member_may_score(
     if user is None or user.pk != seat.user_id:
         raise EvaluationError(_("Only the commission member themselves fills in their sheet."))
     phase = call.phase_at(now)
-    if not phase.scoring:
+    if not (phase.scoring or (phase is Phase.RESULTS and reopened(seat, submission))):
         raise OutOfOrder(
             _("Bids are scored while the commission scores (now: %(p)s).") % {"p": phase.label}
         )
@@ -84,6 +86,13 @@ def _check_member_may_score(
             _("You declared a conflict of interest with this bid: you take no part in it.")
         )
     return fresh
+
+
+def reopened(seat: CommissionMember, submission: BidSubmission) -> bool:
+    """An upheld appeal reopened the member's sheet on the bid and it is not in again."""
+    return ScoreSheet.objects.filter(
+        seat=seat, submission=submission, reopened_at__isnull=False, submitted_at__isnull=True
+    ).exists()
 
 
 def _conflict(sheet: ScoreSheet) -> SheetConflict:

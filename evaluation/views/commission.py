@@ -268,6 +268,9 @@ def _render_bid(
             "documents": _document_rows(submission) if reading else [],
             "form": form or ConflictForm(),
             "declaring_open": call.phase.scoring,
+            # Scoring: while the call is in scoring, or after an appeal reopened the sheet.
+            "sheet_open": call.phase.scoring
+            or (sheet is not None and sheet.reopened_at is not None and not sheet.is_submitted),
             "sheet": sheet,
             "sheet_form": sheet_form,
             "scored": _summary(sheet, criteria) if sheet and sheet.is_submitted else None,

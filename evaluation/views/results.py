@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from competitions.models import CommissionMember, Competition
 from evaluation.exceptions import EvaluationError, OutOfOrder
-from evaluation.forms import MeetingForm, ReductionForm
-from evaluation.models import BidResult, CallEvaluation, ResultChange
+from evaluation.forms import AppealDecisionForm, MeetingForm, ReductionForm
+from evaluation.models import Appeal, BidResult, CallEvaluation, ResultChange
 from evaluation.permissions import get_seat_for_user
 from evaluation.selectors import member_totals, quorum_needed, results_rows
+from evaluation.services.appeals import rescoring_problems
 from evaluation.services.results import (
     NotReadyToPublish,
     approve_results,
@@ -81,6 +82,13 @@ def _render(
         for r in rows
         if editing and r.score is not None
     }
+    appeals = list(
+        Appeal.objects.filter(submission__bid__competition=call)
+        .select_related("submission__bid__organization")
+        .prefetch_related("files")
+    )
+    deciding = call.phase.results_published and seat.role in LEADS
+    waiting = [a for a in appeals if a.status == Appeal.Status.UPHELD and a.resolved_at is None]
     return render(
         request,
         "evaluation/deliberation.html",
@@ -100,6 +108,18 @@ def _render(
             "problems": publishing_problems(call, evaluation) if call.phase.deliberation else [],
             "errors": errors or [],
             "quorum": quorum_needed(call, seats.count()),
+            "appeals": [
+                {
+                    "appeal": a,
+                    "form": (forms.get(f"a{a.pk}") or AppealDecisionForm(prefix=f"a{a.pk}"))
+                    if deciding and a.status == Appeal.Status.PENDING
+                    else None,
+                }
+                for a in appeals
+            ],
+            "rescoring": {"appeals": waiting, "problems": rescoring_problems(call)}
+            if waiting
+            else None,
         },
         status=status,
     )
@@ -236,6 +256,12 @@ def public_results(request: HttpRequest, pk: int) -> HttpResponse:
             "submission__bid__organization"
         )
     )
+    for change in changes:
+        # The statuses as words in the reader's language (the record keeps the codes).
+        change.labels = {  # type: ignore[attr-defined]
+            side: BidResult.Status(getattr(change, side)["status"]).label
+            for side in ("before", "after")
+        }
     seats = call.commission.count()
     return render(
         request,
@@ -247,6 +273,11 @@ def public_results(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "matrix": member_totals(call, rows) if call.publish_member_scores else None,
             "changes": changes,
+            "appeals": list(
+                Appeal.objects.filter(submission__bid__competition=call).select_related(
+                    "submission__bid__organization"
+                )
+            ),
             "attendees": evaluation.attendees.count(),
             "seats": seats,
             "quorum": quorum_needed(call, seats),
