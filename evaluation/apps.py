@@ -7,6 +7,9 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation of bids")
 
     def ready(self) -> None:
-        from evaluation import hooks
+        from evaluation import (
+            documents,  # noqa: F401  (registers document kinds)
+            hooks,
+        )
 
         hooks.register()

@@ -16,6 +16,7 @@ with the broker up.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -123,6 +124,12 @@ def main() -> None:
     for url, median, queries in rows:
         print(f"{url:45} {median * 1000:10.1f} {median / base:10.1f} {queries:8}")
     with plain_static:
+        protocol_s, protocol_pages = bench_protocol(200)
+    print(
+        f"\n{'PDF: protocol of a 200-bid call (context + render)':45} {protocol_s * 1000:10.1f} "
+        f"ms, {protocol_pages} pages (target <= 5000 ms)"
+    )
+    with plain_static:
         queueing = bench_queueing(args.repeat)
     up = queueing[0][1]
     print(
@@ -134,6 +141,107 @@ def main() -> None:
             f"{label:45} {median * 1000:10.1f} {p95 * 1000:10.1f} {median / up:8.1f} "
             f"{median / base:10.1f}"
         )
+
+
+def bench_protocol(bids: int, repeat: int = 3) -> tuple[float, int]:
+    """(median s, pages) of building the evaluation protocol's HTML (context and
+    templates, in Russian) and rendering it with WeasyPrint, for a closed call of
+    `bids` admitted bids written straight to the tables: three seats, a recusal on
+    every tenth bid, a result on each."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from applications.models import Bid, BidSubmission
+    from competitions.models import CommissionMember, Competition, Municipality
+    from documents.models import GeneratedDocument
+    from documents.services import build_html
+    from evaluation.models import BidResult, CallEvaluation, ConflictDeclaration
+    from municipal_order.lib.pdf import render_pdf
+    from tests.factories import (
+        CompetitionFactory,
+        MunicipalityFactory,
+        OrganizationFactory,
+        UserFactory,
+    )
+
+    now = timezone.now()
+    Role = CommissionMember.Role
+    call = CompetitionFactory(
+        municipality=Municipality.objects.first() or MunicipalityFactory(),
+        status=Competition.Status.PUBLISHED,
+        now=now - datetime.timedelta(days=40),
+        commission=[
+            (UserFactory(full_name="Председатель Бенч"), Role.CHAIR, "civil_society"),
+            (UserFactory(full_name="Секретарь Бенч"), Role.SECRETARY, "state"),
+            (UserFactory(full_name="Член Бенч"), Role.MEMBER, "expert"),
+        ],
+    )
+    seats = list(call.commission.order_by("pk"))
+    organizations = [OrganizationFactory(name_ru=f"ОО «Бенч {i}»") for i in range(bids)]
+    bid_rows = Bid.objects.bulk_create(
+        Bid(competition=call, organization=o, status=Bid.Status.SUBMITTED, title=f"Проект {i}")
+        for i, o in enumerate(organizations)
+    )
+    submissions = BidSubmission.objects.bulk_create(
+        BidSubmission(
+            bid=b,
+            receipt_number=f"B-{i:04d}",
+            idempotency_key=f"bench-{call.pk}-{i}",
+            submitted_at=now - datetime.timedelta(days=35, minutes=i),
+            content={"title": f"Проект номер {i}: наставники и кружки для подростков"},
+            submitted_by=seats[0].user,
+            content_sha256="0" * 64,
+            requested_total=Decimal("4500"),
+        )
+        for i, b in enumerate(bid_rows)
+    )
+    evaluation = CallEvaluation.objects.create(
+        competition=call,
+        closed_at=now,
+        budget=call.total_budget,
+        selected_total=Decimal("450000"),
+        meeting_on=now.date(),
+        meeting_place="Зал заседаний",
+        decisions="Утвердить рейтинг.",
+        approved_at=now,
+        edition=1,
+    )
+    evaluation.attendees.set(seats)
+    BidResult.objects.bulk_create(
+        BidResult(
+            evaluation=evaluation,
+            submission=s,
+            score=Decimal(95) - Decimal(i) / 4,
+            sheets_counted=3 if i % 10 else 2,
+            rank=i + 1,
+            status="selected" if i < 100 else "reserve",
+            reserve_position=None if i < 100 else i - 99,
+            requested=Decimal("4500"),
+            awarded=Decimal("4500") if i < 100 else None,
+        )
+        for i, s in enumerate(submissions)
+    )
+    ConflictDeclaration.objects.bulk_create(
+        ConflictDeclaration(
+            seat=seats[2], submission=s, has_conflict=True, statement="Родство.", declared_at=now
+        )
+        for s in submissions[::10]
+    )
+    doc = GeneratedDocument(
+        kind="evaluation-protocol",
+        object_type="evaluation.callevaluation",
+        object_id=str(evaluation.pk),
+        language="ru",
+        title="Протокол",
+    )
+    times, pages = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        html, _sha = build_html(doc)
+        pages = render_pdf(html).pages
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), pages
 
 
 def bench_queueing(repeat: int) -> list[tuple[str, float, float]]:
