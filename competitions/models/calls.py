@@ -269,6 +269,14 @@ class Competition(models.Model):
             last_day + datetime.timedelta(days=1), datetime.time(), tzinfo=BISHKEK
         )
 
+    @property
+    def appeal_last_day(self) -> datetime.date | None:
+        """The last calendar day (Bishkek) on which an appeal is accepted, as pages say it."""
+        deadline = self.appeal_deadline
+        if deadline is None:
+            return None
+        return (deadline.astimezone(BISHKEK) - datetime.timedelta(days=1)).date()
+
     def appeal_window_open(self, now: datetime.datetime) -> bool:
         deadline = self.appeal_deadline
         return (

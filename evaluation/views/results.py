@@ -94,6 +94,7 @@ def _render(
         "evaluation/deliberation.html",
         {
             "call": call,
+            "phase": call.phase,
             "seat": seat,
             "evaluation": evaluation,
             "rows": [{"result": r, "reduction": reductions.get(r.pk)} for r in rows],
