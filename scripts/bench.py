@@ -69,11 +69,17 @@ def main() -> None:
     from accounts.two_factor import authenticator
     from applications.models import Bid
     from competitions.models import Competition, PriorityProblem
+    from municipal_order.demo.data import CALLS
 
-    call = Competition.objects.filter(status="published").first()
+    titles = {phase: title for _code, _problem, title, phase, *_rest in CALLS}
+    call = Competition.objects.get(title=titles["open"])
+    results = Competition.objects.get(title=titles["results"])
     problem = PriorityProblem.objects.public().first()
     bid = Bid.objects.get(
-        status="submitted", organization__members__user__email="ngo.komok@demo.kg"
+        competition=call, status="submitted", organization__members__user__email="ngo.komok@demo.kg"
+    )
+    result_bid = Bid.objects.get(
+        competition=results, organization__members__user__email="ngo.umut@demo.kg"
     )
     draft = Bid.objects.get(status="draft")
     pages = [
@@ -89,6 +95,9 @@ def main() -> None:
         (f"/bids/{bid.pk}/", "ngo.komok@demo.kg"),
         (f"/bids/{draft.pk}/edit/budget/", "ngo.ravnye@demo.kg"),
         (f"/bids/{draft.pk}/edit/documents/", "ngo.ravnye@demo.kg"),
+        (f"/calls/{results.pk}/results/", None),
+        (f"/commission/calls/{results.pk}/results/", "expert.civil@demo.kg"),
+        (f"/bids/{result_bid.pk}/", "ngo.umut@demo.kg"),
     ]
     rows = []
     with override_settings(

@@ -40,7 +40,7 @@ from evaluation.models import (
 from evaluation.selectors import members_of_organization, recusals_of
 from evaluation.services.declarations import lock_call
 from evaluation.services.files import discard, store_checked
-from evaluation.services.results import _apply, _require
+from evaluation.services.results import _apply, _require, publish_documents
 from municipal_order.lib.actors import Actor, By, acting_user
 from municipal_order.lib.clock import deciding_now
 from notifications.services import notify
@@ -294,6 +294,7 @@ def republish_results(call: Competition, *, by: By) -> CallEvaluation:
                 "selected_total": evaluation.selected_total,
             },
         )
+        publish_documents(call, evaluation)
         changed = {c.submission_id for c in changes} | {a.submission_id for a in upheld}
         for row in rows:
             if row.submission_id in changed:

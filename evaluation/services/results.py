@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from audit.services import record
 from competitions.exceptions import TransitionNotAllowed
 from competitions.models import CommissionMember, Competition
+from documents.services import request_document
 from evaluation import scoring
 from evaluation.exceptions import EvaluationError, OutOfOrder
 from evaluation.models import BidResult, CallEvaluation
@@ -35,7 +36,7 @@ from evaluation.selectors import (
     quorum_shortfalls,
 )
 from evaluation.services.declarations import lock_call
-from municipal_order.lib.actors import By, acting_user
+from municipal_order.lib.actors import Actor, By, acting_user
 from municipal_order.lib.money import format_som
 from notifications.services import notify
 
@@ -392,6 +393,7 @@ def approve_results(call: Competition, *, by: By) -> CallEvaluation:
                 ],
             },
         )
+        publish_documents(call, evaluation)
         for row in rows:
             notify(
                 members_of_organization(row.submission.bid.organization_id),
@@ -400,6 +402,17 @@ def approve_results(call: Competition, *, by: By) -> CallEvaluation:
                 url=reverse("applications:bid_detail", args=[row.submission.bid_id]),
             )
     return evaluation
+
+
+def publish_documents(call: Competition, evaluation: CallEvaluation) -> None:
+    """The protocol (and the consolidated sheet when the call publishes each member's
+    scores) in both state languages, rendered by the worker for the public results page."""
+    kinds = ["evaluation-protocol"]
+    if call.publish_member_scores:
+        kinds.append("evaluation-consolidated")
+    for kind in kinds:
+        for language in ("ru", "ky"):
+            request_document(kind, evaluation, language=language, by=Actor.system("results"))
 
 
 def vote_groups(results: Mapping[str, BidResult]) -> list[list[BidResult]]:

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import object_type_of
 from competitions.models import CommissionMember, Competition
+from documents.models import GeneratedDocument
 from evaluation.exceptions import EvaluationError, OutOfOrder
 from evaluation.forms import AppealDecisionForm, MeetingForm, ReductionForm
 from evaluation.models import Appeal, BidResult, CallEvaluation, ResultChange
@@ -257,6 +259,7 @@ def public_results(request: HttpRequest, pk: int) -> HttpResponse:
             "submission__bid__organization"
         )
     )
+    documents = _published_documents(evaluation, call.publish_member_scores)
     for change in changes:
         # The statuses as words in the reader's language (the record keeps the codes).
         change.labels = {  # type: ignore[attr-defined]
@@ -283,5 +286,28 @@ def public_results(request: HttpRequest, pk: int) -> HttpResponse:
             "seats": seats,
             "quorum": quorum_needed(call, seats),
             "appeal_open": call.appeal_window_open(timezone.now()),
+            "documents": documents,
         },
     )
+
+
+def _published_documents(evaluation: CallEvaluation, consolidated: bool) -> list[dict[str, Any]]:
+    """The newest ready protocol (and consolidated sheet) per language: the edition the
+    page shows, for anyone to download."""
+    kinds = {"evaluation-protocol": _("Protocol of the commission")}
+    if consolidated:
+        kinds["evaluation-consolidated"] = _("Consolidated score sheet")
+    ready = GeneratedDocument.objects.filter(
+        kind__in=list(kinds),
+        object_type=object_type_of(evaluation),
+        object_id=str(evaluation.pk),
+        status=GeneratedDocument.Status.READY,
+    ).order_by("kind", "language", "-created_at")
+    found: dict[str, dict[str, Any]] = {}
+    for doc in ready:
+        entry = found.setdefault(doc.kind, {"label": kinds[doc.kind], "files": {}})
+        entry["files"].setdefault(doc.language, doc)
+    return [
+        {"label": entry["label"], "files": list(entry["files"].values())}
+        for entry in found.values()
+    ]

@@ -25,7 +25,7 @@ from audit.models import object_type_of
 from competitions.models import Competition
 from documents.models import GeneratedDocument
 from documents.registry import get_kind
-from documents.services import request_document
+from documents.services import render_and_store, request_document
 from evaluation.models import (
     BidResult,
     CallEvaluation,
@@ -140,6 +140,10 @@ def render(kind: str, obj, language: str, capture) -> bytes:
     with capture(execute=True):
         doc = request_document(kind, obj, language=language, by=None)
     doc.refresh_from_db()
+    if doc.status == GeneratedDocument.Status.PENDING:
+        # Publication queued this one (the protocol in ru and ky): render it here.
+        render_and_store(doc.pk)
+        doc.refresh_from_db()
     assert doc.status == GeneratedDocument.Status.READY, doc.error
     data = doc.file.read()
     assert data.startswith(b"%PDF")
@@ -466,9 +470,7 @@ def test_the_context_and_body_take_the_same_queries_at_any_size(
 
 
 def test_the_links_offer_only_what_the_reader_may_get(rf, cast, published, submission):
-    from django.contrib.auth.models import AnonymousUser
-
-    request = rf.get(f"/calls/{published.competition_id}/results/")
+    request = rf.get(f"/commission/calls/{published.competition_id}/results/")
     request.user = cast.ngo_member
     context = {"evaluation": published, "call": published.competition, "request": request}
     protocol = f"/documents/request/evaluation-protocol/{published.pk}/"
@@ -483,15 +485,29 @@ def test_the_links_offer_only_what_the_reader_may_get(rf, cast, published, submi
         request,
     )
     assert protocol in html and consolidated in html
-    request.user = AnonymousUser()
-    html = render_to_string(
-        "evaluation/includes/_documents.html", {**context, "user": request.user}, request
-    )
-    assert protocol not in html and "/login/" in html
 
     result = BidResult.objects.get(submission=submission)
     html = render_to_string(
         "evaluation/includes/_notice_link.html", {"result": result}, rf.get("/")
     )
     assert f"/documents/request/evaluation-notice/{result.pk}/" in html
-    assert f'id="notice-lang-{result.pk}"' in html
+    assert f'id="doc-lang-evaluation-notice-{result.pk}"' in html
+
+
+def test_publication_queues_the_protocol_in_both_languages_for_the_public_page(
+    english, published
+):
+    evaluation, call = published, published.competition
+    queued = GeneratedDocument.objects.filter(
+        kind="evaluation-protocol", object_id=str(evaluation.pk)
+    )
+    assert sorted(queued.values_list("language", flat=True)) == ["ky", "ru"]
+    page = english(None).get(f"/calls/{call.pk}/results/").content.decode()
+    assert "The protocol is being prepared" in page
+    for doc in queued:
+        render_and_store(doc.pk)
+    page = english(None).get(f"/calls/{call.pk}/results/").content.decode()
+    for doc in queued:
+        assert f"/documents/{doc.pk}/download/" in page
+    response = english(None).get(f"/documents/{queued.first().pk}/download/")
+    assert response.status_code == 200
