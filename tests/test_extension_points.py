@@ -32,9 +32,10 @@ def test_registering_a_different_panel_under_a_taken_key_is_refused():
 
 
 def test_the_later_apps_register_their_panels_and_handlers():
-    # applications' bids, then evaluation's admission (order 20) and, on the officer's
-    # call page, the commission's declarations and quorum (21).
-    assert [p.key for p in extensions.CALL_PAGE.panels()] == ["bids", "admission"]
+    # applications' bids, then evaluation's results (order 19: where the commission
+    # stands, then the selection) and admission (20) and, on the officer's call page,
+    # the commission's declarations and quorum (21).
+    assert [p.key for p in extensions.CALL_PAGE.panels()] == ["bids", "results", "admission"]
     assert [p.key for p in extensions.CALL_MANAGE.panels()] == ["bids", "admission", "commission"]
     assert [p.key for p in extensions.WORKSPACE.panels()] == ["organizations"]
     assert [p.key for p in extensions.WORKSPACE_LINKS.panels()] == ["organizations"]

@@ -89,6 +89,10 @@ def sample_kwargs(
         "document_id": str(file.pk),
         "step": "project",
         "comment_id": str(comment.pk),
+        # Evaluation's results and appeals: none exist here, so every role gets 404
+        # (tests/evaluation covers them with real rows).
+        "result_id": "1",
+        "appeal_id": "1",
         "token": "not-a-valid-token",
         "uidb64": "MQ",
     }

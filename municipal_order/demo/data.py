@@ -90,6 +90,32 @@ RESULTS_MEETING = (
     "3. Признать победителями две заявки в пределах бюджета, одну включить в резерв.",
 )
 
+# The final call: results published more than the appeal window ago, no appeal; the
+# first bid funded (monitoring follows it as a project), the second in reserve.
+FINAL_BIDS = [
+    (
+        "01204201710011",
+        "Дневной центр «Күн нуру» для детей с инвалидностью",
+        {"chair": [9, 9, 8, 8, 8], "secretary": [9, 8, 8, 9, 8], "member": [8, 9, 9, 8, 7]},
+    ),
+    (
+        "02306201810022",
+        "Реабилитация на дому для детей с инвалидностью",
+        {"chair": [7, 7, 6, 7, 6], "secretary": [7, 6, 7, 6, 7], "member": [8, 6, 6, 7, 6]},
+    ),
+]
+FINAL_MEETING = (
+    "Аламудунский айыл окмоту, зал заседаний",
+    "1. Утвердить рейтинг заявок.\n"
+    "2. Признать победителем ОФ «Көмөк», заявку ОО «Үмүт-Келечек» включить в резерв.",
+)
+# The appeal waiting on the call with published results (its reserve bid's organisation).
+RESULTS_APPEAL = (
+    "01204201710011",
+    "Просим пересмотреть оценку по критерию «Обоснованность бюджета»: смета аренды "
+    "квартиры подтверждена договором, приложенным к заявке.",
+)
+
 # Who declares on the call in scoring: its third member (the chair and the secretary
 # have not signed yet, so the demo shows both states).
 SCORING_MEMBER = "expert.deputy@demo.kg"
@@ -235,6 +261,15 @@ CALLS = [
         "Наставники и кружки для подростков из семей трудовых мигрантов",
         "scoring",
         "700000",
+        "expert.civil@demo.kg",
+        "expert.deputy@demo.kg",
+    ),
+    (
+        "alamudun",
+        "Нет дневного центра для детей с инвалидностью",
+        "Дневной центр для детей с инвалидностью в селе Лебединовка",
+        "final",
+        "800000",
         "expert.civil@demo.kg",
         "expert.deputy@demo.kg",
     ),

@@ -494,9 +494,7 @@ def test_the_links_offer_only_what_the_reader_may_get(rf, cast, published, submi
     assert f'id="doc-lang-evaluation-notice-{result.pk}"' in html
 
 
-def test_publication_queues_the_protocol_in_both_languages_for_the_public_page(
-    english, published
-):
+def test_publication_queues_the_protocol_in_both_languages_for_the_public_page(english, published):
     evaluation, call = published, published.competition
     queued = GeneratedDocument.objects.filter(
         kind="evaluation-protocol", object_id=str(evaluation.pk)

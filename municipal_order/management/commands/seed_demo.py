@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.test.utils import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
@@ -33,6 +34,7 @@ from applications.services.organizations import register_organization, set_verif
 from applications.services.submission import submit_bid
 from audit.services import record
 from competitions.models import (
+    Competition,
     LegalForm,
     MinistryStaff,
     Municipality,
@@ -46,8 +48,9 @@ from competitions.services.problems import create_problem, publish_problem, supp
 from competitions.services.programmes import create_programme
 from competitions.services.team import add_municipal_staff
 from documents.models import GeneratedDocument
-from evaluation.models import Admission, ScoreSheet
+from evaluation.models import Admission, CallEvaluation, ScoreSheet
 from evaluation.services.admission import decide_admission, open_scoring
+from evaluation.services.appeals import file_appeal, finalize_due_calls
 from evaluation.services.clarifications import request_clarification
 from evaluation.services.declarations import declare_conflict, sign_confidentiality
 from evaluation.services.results import approve_results, close_scoring, reduce_amount, save_meeting
@@ -61,11 +64,14 @@ from municipal_order.demo.data import (
     DEMO_BIDS,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
+    FINAL_BIDS,
+    FINAL_MEETING,
     MINISTRY,
     NGOS,
     OFFICERS,
     PROBLEMS,
     PROGRAMMES,
+    RESULTS_APPEAL,
     RESULTS_BIDS,
     RESULTS_MEETING,
     RESULTS_REDUCTION,
@@ -243,7 +249,7 @@ class Command(BaseCommand):
             invitee = {"user": None, "email": email, "role": role, "affiliation": affiliation}
             if phase == "closed":
                 opens, closes, announced = now - 40 * day, now - 5 * day, now - 41 * day
-            elif phase in ("admission", "scoring", "results"):
+            elif phase in ("admission", "scoring", "results", "final"):
                 # Bids are submitted while it is open; its deadline then passes (below).
                 opens, closes, announced = now - 40 * day, now + 2 * day, now - 41 * day
             else:
@@ -308,6 +314,7 @@ class Command(BaseCommand):
         self._seed_admission()
         self._seed_scoring()
         self._seed_results()
+        self._seed_final()
 
     def _seed_bids(self) -> None:
         """Two bids submitted to the open call and one draft still being written."""
@@ -398,19 +405,48 @@ class Command(BaseCommand):
             )
 
     def _seed_results(self) -> None:
-        """The call with published results: four bids admitted and scored by the whole
-        commission, one reduced to fit the budget, the meeting recorded, the results
-        approved by the chair (the appeal window is open)."""
-        call = self._call_past_deadline(
-            "results", RESULTS_BIDS, CRISIS_SHELTER, submitted_days_ago=12
+        """The call with published results: three bids scored by the whole commission,
+        one reduced to fit the budget, the third in reserve; its organisation appealed."""
+        call = self._evaluated(
+            "results", RESULTS_BIDS, CRISIS_SHELTER, RESULTS_MEETING, RESULTS_REDUCTION
         )
+        inn, text = RESULTS_APPEAL
+        submission = call.bids.get(organization__inn=inn).submissions.get(status="active")
+        if call.phase.results_published and not submission.appeals.exists():
+            editor = submission.bid.organization.members.select_related("user").first().user
+            file_appeal(submission, text=text, by=editor)
+
+    def _seed_final(self) -> None:
+        """The final call: results published longer ago than the appeal window (the
+        demo's second shortcut: the dates are moved back after the services ran), no
+        appeal; the periodic job has made it final."""
+        call = self._evaluated("final", FINAL_BIDS, DAY_CENTRE, FINAL_MEETING, None)
+        if call.stage == "results":
+            back = (call.appeal_days + 3) * DAY
+            Competition.objects.filter(pk=call.pk).update(
+                results_published_at=call.results_published_at - back,
+                closes_at=call.closes_at - back,
+            )
+            CallEvaluation.objects.filter(competition=call).update(
+                closed_at=F("closed_at") - back,
+                approved_at=F("approved_at") - back,
+                meeting_on=timezone.localdate() - back,
+            )
+            finalize_due_calls()
+
+    def _evaluated(self, stage, bids, story, meeting, reduction):
+        """The demo call of `stage` taken through evaluation with the services: `bids`
+        ((INN, title, scores by role) each) submitted, admitted and scored by every seat,
+        the scoring closed, `reduction` ((INN, amount, reason) or None) recorded, the
+        meeting held and the results approved by the chair."""
+        call = self._call_past_deadline(stage, bids, story, submitted_days_ago=12)
         if call.stage not in ("", "scoring", "deliberation"):
-            return
+            return call
         seats = {s.role: s for s in call.commission.select_related("user")}
         secretary = seats["secretary"].user
         submissions = {
             inn: call.bids.get(organization__inn=inn).submissions.get(status="active")
-            for inn, _title, _scores in RESULTS_BIDS
+            for inn, _title, _scores in bids
         }
         if call.stage == "":
             for submission in submissions.values():
@@ -422,7 +458,7 @@ class Command(BaseCommand):
         if call.stage == "scoring":
             for role, seat in seats.items():
                 sign_confidentiality(seat, by=seat.user)
-                for inn, _title, scores in RESULTS_BIDS:
+                for inn, _title, scores in bids:
                     submission = submissions[inn]
                     declare_conflict(seat, submission, has_conflict=False, by=seat.user)
                     if ScoreSheet.objects.filter(seat=seat, submission=submission).exists():
@@ -439,11 +475,12 @@ class Command(BaseCommand):
                     submit_sheet(seat, submission, expected_version=sheet.version, by=seat.user)
             close_scoring(call, by=secretary)
             call.refresh_from_db()
-        inn, amount, reason = RESULTS_REDUCTION
-        result = submissions[inn].result
-        if result.approved is None:
-            reduce_amount(result, amount=Decimal(amount), reason=reason, by=secretary)
-        place, decisions = RESULTS_MEETING
+        if reduction is not None:
+            inn, amount, reason = reduction
+            result = submissions[inn].result
+            if result.approved is None:
+                reduce_amount(result, amount=Decimal(amount), reason=reason, by=secretary)
+        place, decisions = meeting
         save_meeting(
             call,
             meeting_on=timezone.localdate(),
@@ -453,6 +490,8 @@ class Command(BaseCommand):
             by=secretary,
         )
         approve_results(call, by=seats["chair"].user)
+        call.refresh_from_db()
+        return call
 
     def _demo_bid(
         self, call, organization, title, *, complete, submit, at=None, story=DAY_CENTRE
