@@ -12,7 +12,9 @@ would: a municipality with a published problem that has a comment, an open call
 with criteria and commission, a draft call, an NGO with a member, a draft bid
 filled in and a submitted bid with its receipt, a call past its deadline in
 admission with a clarification request waiting for the NGO's answer, an
-organisation waiting for verification and an officer with two-step login.
+organisation waiting for verification, an officer with two-step login, and a call
+whose results are published: the NGO's bid and another organisation's scored by the
+commission (the cast's commission member in the chair), ranked and approved.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from typing import Any
 LOGGED_OUT = "logged_out"
 NGO = "ngo"
 OFFICER = "officer"
-PERSONAS = (LOGGED_OUT, NGO, OFFICER)
+COMMISSION = "commission"
+PERSONAS = (LOGGED_OUT, NGO, OFFICER, COMMISSION)
 
 
 @dataclasses.dataclass
@@ -43,6 +46,9 @@ class World:
     submission: Any
     admission_call: Any
     admission_bid: Any
+    results_call: Any
+    results_bid: Any
+    results_submission: Any
     users: dict[str, Any]
 
 
@@ -130,6 +136,13 @@ def build_world() -> World:
         by=cast.officer_a,
     )
 
+    results_call, results_bid, results_submission = _published_results(
+        cast,
+        make_call(
+            cast, status="published", problems=[problem], title="Спортивные секции в селе", **window
+        ),
+    )
+
     return World(
         cast=cast,
         municipality=municipality,
@@ -144,8 +157,66 @@ def build_world() -> World:
         submission=submission,
         admission_call=admission_call,
         admission_bid=admission_bid,
-        users={LOGGED_OUT: None, NGO: cast.ngo_member, OFFICER: cast.officer_a},
+        results_call=results_call,
+        results_bid=results_bid,
+        results_submission=results_submission,
+        users={
+            LOGGED_OUT: None,
+            NGO: cast.ngo_member,
+            OFFICER: cast.officer_a,
+            COMMISSION: cast.commission_member,
+        },
     )
+
+
+def _published_results(cast, call) -> tuple[Any, Any, Any]:
+    """The open call brought to published results through the services: the NGO's bid
+    (filled in and submitted) and a second organisation's, the deadline moved back,
+    both admitted, scored by the commission's two seats (make_call's: the cast's
+    commission member in the chair, officer B as secretary), closed and approved."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from applications.services.drafting import start_bid
+    from applications.services.submission import submit_bid
+    from competitions.models import Competition
+    from evaluation.services.admission import decide_admission, open_scoring
+    from tests.applications.conftest import fill_bid
+    from tests.evaluation.scoring_helpers import close_and_publish, score_all
+    from tests.factories import BidFactory, BidSubmissionFactory
+
+    bid = fill_bid(start_bid(call, cast.organization, by=cast.ngo_member), cast)
+    submission = submit_bid(bid, idempotency_key=str(uuid.uuid4()), by=cast.ngo_member)
+    bid.refresh_from_db()
+    now = timezone.now()
+    other = BidSubmissionFactory(
+        bid=BidFactory(
+            competition=call,
+            organization=cast.other_organization,
+            status="submitted",
+            title="Футбол и волейбол для подростков",
+        ),
+        submitted_at=now - datetime.timedelta(hours=2),
+        content={"title": "Футбол и волейбол для подростков"},
+        requested_total=Decimal("200000"),
+    )
+    Competition.objects.filter(pk=call.pk).update(closes_at=now - datetime.timedelta(hours=1))
+    call.refresh_from_db()
+    for s in (submission, other):
+        decide_admission(s, decision="admitted", by=cast.officer_a)
+    open_scoring(call, by=cast.officer_a)
+    call.refresh_from_db()
+    score_all(
+        call,
+        {
+            cast.commission_member: {submission: [8, 6], other: [7, 7]},
+            cast.officer_b: {submission: [9, 7], other: [6, 6]},
+        },
+        comment="Реалистичный план.",
+    )
+    close_and_publish(call, cast.commission_member, cast.officer_b)
+    return call, bid, submission
 
 
 def pages(world: World) -> dict[str, list[tuple[str, str]]]:
@@ -156,6 +227,8 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
     org = world.organization.pk
     draft = world.draft_bid.pk
     workspace = f"/municipalities/{code}/workspace/"
+    results = world.results_call.pk
+    commission = f"/commission/calls/{results}/"
     return {
         LOGGED_OUT: [
             ("home", "/"),
@@ -164,6 +237,8 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("call-list", "/calls/"),
             ("call-detail", f"/calls/{world.call.pk}/"),
             ("call-in-admission", f"/calls/{world.admission_call.pk}/"),
+            ("call-with-results", f"/calls/{results}/"),
+            ("call-results", f"/calls/{results}/results/"),
             ("municipality-list", "/municipalities/"),
             ("municipality-detail", f"/municipalities/{code}/"),
             ("login", "/accounts/login/"),
@@ -181,6 +256,7 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("bid-preview", f"/bids/{draft}/"),
             ("bid-submitted", f"/bids/{world.submitted_bid.pk}/"),
             ("bid-in-admission", f"/bids/{world.admission_bid.pk}/"),
+            ("bid-with-result", f"/bids/{world.results_bid.pk}/"),
             ("receipt", f"/bids/{world.submitted_bid.pk}/receipts/{world.submission.pk}/"),
             ("notifications", "/notifications/"),
             ("notification-settings", "/notifications/settings/"),
@@ -204,6 +280,12 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("admission", f"{workspace}calls/{world.admission_call.pk}/admission/"),
             ("call-detail", f"/calls/{world.call.pk}/"),
             ("audit-anchor", "/audit/anchor/"),
+        ],
+        COMMISSION: [
+            ("dashboard", "/accounts/"),
+            ("commission-call", commission),
+            ("commission-bid-scored", f"{commission}bids/{world.results_submission.pk}/"),
+            ("deliberation", f"{commission}results/"),
         ],
     }
 
