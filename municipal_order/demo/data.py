@@ -116,6 +116,19 @@ RESULTS_APPEAL = (
     "квартиры подтверждена договором, приложенным к заявке.",
 )
 
+# The member's sheets on the call in scoring (the first two bids), per criterion in
+# COMMON_CRITERIA's order: (score, comment); the second stays a draft.
+SCORING_SHEETS = [
+    [
+        (9, "Проблема подтверждена данными школы о пропусках."),
+        (8, ""),
+        (7, "Неясно, кто оплатит кружки после проекта."),
+        (8, ""),
+        (6, ""),
+    ],
+    [(7, ""), (6, ""), (None, ""), (None, ""), (None, "")],
+]
+
 # Who declares on the call in scoring: its third member (the chair and the secretary
 # have not signed yet, so the demo shows both states).
 SCORING_MEMBER = "expert.deputy@demo.kg"

@@ -77,6 +77,7 @@ from municipal_order.demo.data import (
     RESULTS_REDUCTION,
     SCORING_BIDS,
     SCORING_MEMBER,
+    SCORING_SHEETS,
     demo_pdf,
     demo_recovery_codes,
 )
@@ -380,7 +381,8 @@ class Command(BaseCommand):
         """The call in scoring: three bids submitted and admitted, admission closed; its
         third member signed the confidentiality declaration and declared no conflict on
         two bids and a conflict (with a statement) on the third, which leaves that bid
-        short of the quorum (the chair and the officer see the flag)."""
+        short of the quorum (the chair and the officer see the flag); they submitted the
+        first bid's sheet and keep a draft of the second's."""
         call = self._call_past_deadline("scoring", SCORING_BIDS, TEEN_MENTORS, submitted_days_ago=8)
         secretary = call.commission.get(role="secretary").user
         submissions = {
@@ -403,6 +405,23 @@ class Command(BaseCommand):
                 statement=conflict or "",
                 by=seat.user,
             )
+        # Some sheets in: the member submitted one bid's and keeps a draft of another's.
+        criteria = list(call.criteria.order_by("position", "pk"))
+        pairs = zip(SCORING_BIDS[:2], SCORING_SHEETS, (True, False), strict=True)
+        for (inn, *_rest), values, submit in pairs:
+            if ScoreSheet.objects.filter(seat=seat, submission=submissions[inn]).exists():
+                continue
+            entries = {c.pk: Entry(v, note) for c, (v, note) in zip(criteria, values, strict=True)}
+            sheet = save_sheet(
+                seat,
+                submissions[inn],
+                entries=entries,
+                comment="",
+                expected_version=0,
+                by=seat.user,
+            )
+            if submit:
+                submit_sheet(seat, submissions[inn], expected_version=sheet.version, by=seat.user)
 
     def _seed_results(self) -> None:
         """The call with published results: three bids scored by the whole commission,
