@@ -5,7 +5,8 @@ Usage: .venv/bin/python scripts/screenshots.py BASE_URL OUT_DIR [path[@user] ...
   e.g. scripts/screenshots.py http://127.0.0.1:8000 docs/screenshots / /municipalities/
        /accounts/@officer.alamudun@demo.kg
 Each page is taken at desktop width (1280) and phone width (360), in the language
-given by #lang appended to the path (ru by default). Users log in with the demo password
+given by #lang appended to the path (ru by default); with ~WIDTH (e.g. /path~1440#ru)
+only the first screen at that width is taken, as someone at such a monitor sees it. Users log in with the demo password
 and, where the portal asks for it, the demo authenticator's code (README, "Demo logins");
 each user logs in once, since a code is accepted once per account.
 """
@@ -63,9 +64,13 @@ def main() -> None:
             lang = "ru"
             if "#" in path:
                 path, lang = path.split("#", 1)
+            path, _, width = path.partition("~")
             if user and user not in states:
                 states[user] = log_in(browser, base, user)
-            for label, viewport in (("desktop", (1280, 900)), ("phone", (360, 740))):
+            sizes = [("desktop", (1280, 900)), ("phone", (360, 740))]
+            if width:
+                sizes = [(f"w{width}", (int(width), 900))]
+            for label, viewport in sizes:
                 context = browser.new_context(
                     viewport={"width": viewport[0], "height": viewport[1]},
                     locale=lang,
@@ -78,7 +83,7 @@ def main() -> None:
                 page.wait_for_load_state("networkidle")
                 slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
                 name = out_dir / f"{slug}-{lang}-{label}.png"
-                page.screenshot(path=str(name), full_page=True)
+                page.screenshot(path=str(name), full_page=not width)
                 print(name)
                 context.close()
         browser.close()
