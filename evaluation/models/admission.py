@@ -145,13 +145,11 @@ class ClarificationRequest(models.Model):
         return self.closed_at is None and now < self.due_at
 
 
-class ClarificationFile(models.Model):
-    """A file sent with an answer: checked by content, stored privately under a random name."""
+class ApplicantFile(models.Model):
+    """A file the applicant sends with an answer or an appeal: checked by content
+    (`evaluation.services.files`), stored privately under a random name."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    request = models.ForeignKey(
-        ClarificationRequest, on_delete=models.PROTECT, related_name="files"
-    )
     file = models.FileField(
         _("file"), storage=private_storage, upload_to=random_upload_path, max_length=255
     )
@@ -162,9 +160,20 @@ class ClarificationFile(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("clarification file")
-        verbose_name_plural = _("clarification files")
+        abstract = True
         ordering = ["uploaded_at", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClarificationFile(ApplicantFile):
+    """A file sent with an answer: checked by content, stored privately under a random name."""
+
+    request = models.ForeignKey(
+        ClarificationRequest, on_delete=models.PROTECT, related_name="files"
+    )
+
+    class Meta(ApplicantFile.Meta):
+        verbose_name = _("clarification file")
+        verbose_name_plural = _("clarification files")

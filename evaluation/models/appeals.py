@@ -6,15 +6,13 @@ appeal is decided and, if upheld, its corrected results published."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import BidSubmission
-from municipal_order.lib.storage import private_storage, random_upload_path
+from evaluation.models.admission import ApplicantFile
 
 
 class Appeal(models.Model):
@@ -72,24 +70,9 @@ class Appeal(models.Model):
         )
 
 
-class AppealFile(models.Model):
-    """A file sent with an appeal: checked by content, stored privately under a random name."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class AppealFile(ApplicantFile):
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="files")
-    file = models.FileField(
-        _("file"), storage=private_storage, upload_to=random_upload_path, max_length=255
-    )
-    name = models.CharField(_("file name"), max_length=255)
-    kind = models.CharField(_("type"), max_length=8)
-    size = models.PositiveBigIntegerField(_("size, bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ApplicantFile.Meta):
         verbose_name = _("appeal file")
         verbose_name_plural = _("appeal files")
-        ordering = ["uploaded_at", "name"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from competitions.models import CommissionMember
-from evaluation.exceptions import EvaluationError, OutOfOrder
+from evaluation.exceptions import EvaluationError
 from evaluation.forms import AppealDecisionForm, AppealForm
 from evaluation.permissions import (
     get_appeal_file,
@@ -24,6 +24,7 @@ from evaluation.permissions import (
     get_submission_for_appeal,
 )
 from evaluation.services.appeals import decide_appeal, file_appeal, republish_results
+from evaluation.views.refusals import attempt
 from evaluation.views.results import _evaluation_for_seat, _refused, _render
 from municipal_order.lib.downloads import private_file_response
 
@@ -38,21 +39,16 @@ def appeal(request: HttpRequest, pk) -> HttpResponse:
     form = AppealForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
-        try:
-            file_appeal(
+        status = attempt(
+            form,
+            lambda: file_appeal(
                 submission,
                 text=form.cleaned_data["text"],
                 files=form.cleaned_data["files"],
                 by=request,
-            )
-        except ValidationError as exc:
-            form.add_error("files", exc)
-        except OutOfOrder as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except EvaluationError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if status is None:
             messages.success(
                 request, _("Your appeal is filed. The commission answers with reasons.")
             )

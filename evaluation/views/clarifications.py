@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from evaluation.exceptions import EvaluationError, OutOfOrder
 from evaluation.forms import AnswerForm
 from evaluation.permissions import get_clarification_file, get_clarification_for_answer
 from evaluation.services.clarifications import answer_clarification
+from evaluation.views.refusals import attempt
 from municipal_order.lib.downloads import private_file_response
 
 
@@ -26,21 +25,16 @@ def answer(request: HttpRequest, pk, request_id: int) -> HttpResponse:
     form = AnswerForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
-        try:
-            answer_clarification(
+        status = attempt(
+            form,
+            lambda: answer_clarification(
                 clarification,
                 text=form.cleaned_data["text"],
                 files=form.cleaned_data["files"],
                 by=request,
-            )
-        except ValidationError as exc:
-            form.add_error("files", exc)
-        except OutOfOrder as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except EvaluationError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if status is None:
             messages.success(request, _("Your answer is sent to the municipality."))
             return redirect("applications:bid_detail", pk=pk)
     return render(
