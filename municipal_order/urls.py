@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("competitions.urls")),
     path("", include("applications.urls")),
     path("", include("evaluation.urls")),
+    path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

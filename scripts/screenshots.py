@@ -6,8 +6,9 @@ Usage: .venv/bin/python scripts/screenshots.py BASE_URL OUT_DIR [path[@user] ...
        /accounts/@officer.alamudun@demo.kg
 Each page is taken at desktop width (1280) and phone width (360), in the language
 given by #lang appended to the path (ru by default); with ~WIDTH (e.g. /path~1440#ru)
-only the first screen at that width is taken, as someone at such a monitor sees it. Users log in with the demo password
-and, where the portal asks for it, the demo authenticator's code (README, "Demo logins");
+only the first screen at that width is taken, as someone at such a monitor sees it.
+Users log in with the demo password and, where the portal asks for it, the demo
+authenticator's code (README, "Demo logins");
 each user logs in once, since a code is accepted once per account.
 """
 

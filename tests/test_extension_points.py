@@ -32,13 +32,24 @@ def test_registering_a_different_panel_under_a_taken_key_is_refused():
 
 
 def test_the_later_apps_register_their_panels_and_handlers():
-    # applications' bids, then evaluation's results (order 19: where the commission
-    # stands, then the selection) and admission (20) and, on the officer's call page,
-    # the commission's declarations and quorum (21).
-    assert [p.key for p in extensions.CALL_PAGE.panels()] == ["bids", "results", "admission"]
-    assert [p.key for p in extensions.CALL_MANAGE.panels()] == ["bids", "admission", "commission"]
+    # applications' bids; monitoring's funded projects (18); evaluation's results (19:
+    # where the commission stands, then the selection) and admission (20); on the
+    # officer's call page the commission's declarations and quorum (21) and the
+    # projects to make (30).
+    assert [p.key for p in extensions.CALL_PAGE.panels()] == [
+        "bids",
+        "projects",
+        "results",
+        "admission",
+    ]
+    assert [p.key for p in extensions.CALL_MANAGE.panels()] == [
+        "bids",
+        "admission",
+        "commission",
+        "projects",
+    ]
     assert [p.key for p in extensions.WORKSPACE.panels()] == ["organizations"]
-    assert [p.key for p in extensions.WORKSPACE_LINKS.panels()] == ["organizations"]
+    assert [p.key for p in extensions.WORKSPACE_LINKS.panels()] == ["organizations", "projects"]
     assert [h.key for h in extensions.amendment_handlers()] == ["bids"]
     assert set(extensions.call_counts()) == {"bids_received"}
 
@@ -108,5 +119,6 @@ def test_with_every_organisation_verified_only_the_link_remains(cast, client_for
     set_verification(cast.organization, verified=True, note="", by=cast.officer_a)
     page = client_for(cast.officer_a).get("/municipalities/cast-a/workspace/")
     assert [p.key for p in page.context["panels"]] == []
-    assert [p.key for p in page.context["links"]] == ["organizations"]
+    assert [p.key for p in page.context["links"]] == ["organizations", "projects"]
     assert "/municipalities/cast-a/workspace/organizations/" in page.content.decode()
+    assert "/municipalities/cast-a/workspace/projects/" in page.content.decode()

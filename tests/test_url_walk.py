@@ -93,6 +93,10 @@ def sample_kwargs(
         # (tests/evaluation covers them with real rows).
         "result_id": "1",
         "appeal_id": "1",
+        # Monitoring's projects: none exist here either (tests/monitoring has them).
+        "projects/pk": "1",
+        "milestone_id": "1",
+        "indicator_id": "1",
         "token": "not-a-valid-token",
         "uidb64": "MQ",
     }
@@ -101,17 +105,9 @@ def sample_kwargs(
 def fill(route: str, values: dict[str, str]) -> str:
     def repl(match):
         key = match.group(1).split(":")[-1]
-        if key == "pk":  # <pk> means the object of the section it sits in
-            sections = (
-                "bids",
-                "calls",
-                "problems",
-                "programmes",
-                "organizations",
-                "notifications",
-            )
-            section = next((s for s in sections if f"{s}/" in route), "?")
-            key = f"{section}/pk"
+        if key == "pk":  # <pk> means the object of the section just before it
+            before = route[: match.start()].rstrip("/").rsplit("/", 1)[-1]
+            key = f"{before}/pk"
         if key not in values:
             pytest.fail(f"tests/test_url_walk.py: add a sample value for <{key}> ({route})")
         return values[key]

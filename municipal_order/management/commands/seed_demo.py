@@ -55,6 +55,14 @@ from evaluation.services.clarifications import request_clarification
 from evaluation.services.declarations import declare_conflict, sign_confidentiality
 from evaluation.services.results import approve_results, close_scoring, reduce_amount, save_meeting
 from evaluation.services.sheets import Entry, save_sheet, submit_sheet
+from monitoring.models import Tranche
+from monitoring.services.projects import (
+    TrancheRow,
+    create_projects,
+    record_payment,
+    save_agreement,
+    sign_agreement,
+)
 from municipal_order.demo.data import (
     ADMIN,
     ADMISSION_BIDS,
@@ -452,6 +460,41 @@ class Command(BaseCommand):
                 meeting_on=timezone.localdate() - back,
             )
             finalize_due_calls()
+        self._seed_projects(call)
+
+    def _seed_projects(self, call) -> None:
+        """The final call's selected bid is a project under way: its agreement signed
+        two days ago and the first tranche (on signing) paid; its milestones start
+        with the call's implementation period."""
+        call.refresh_from_db()
+        if not call.phase.is_final or call.projects.exists():
+            return
+        officer = call.municipality.staff.select_related("user").first().user
+        for project in create_projects(call, by=officer):
+            first = (project.amount * Decimal("0.6")).quantize(Decimal("0.01"))
+            save_agreement(
+                project,
+                data={
+                    "municipality_signatory": "Глава Аламудунского айыл окмоту (демо)",
+                    "organization_signatory": project.organization.members.first().user.full_name,
+                },
+                tranches=[
+                    TrancheRow(first, project.starts_on, Tranche.Condition.SIGNING),
+                    TrancheRow(
+                        project.amount - first,
+                        project.starts_on + (project.ends_on - project.starts_on) / 2,
+                        Tranche.Condition.INTERIM,
+                    ),
+                ],
+                expected_version=project.version,
+                by=officer,
+            )
+            today = timezone.localdate()
+            sign_agreement(project, signed_on=today - 2 * DAY, by=officer)
+            tranche = project.tranches.order_by("position").first()
+            record_payment(
+                tranche, amount=tranche.amount, paid_on=today - DAY, reference="ПП-0412", by=officer
+            )
 
     def _evaluated(self, stage, bids, story, meeting, reduction):
         """The demo call of `stage` taken through evaluation with the services: `bids`

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import Milestone, Project, Tranche
+from monitoring.services.projects import TrancheRow
+from municipal_order.lib.dates import PlausibleDatesMixin
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgreementForm(PlausibleDatesMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = Project
+        fields = ["municipality_signatory", "organization_signatory", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+        help_texts = {
+            "municipality_signatory": _("Name and position, e.g. the head of the ayil okmotu."),
+            "organization_signatory": _("Name and position of the organisation's head."),
+        }
+
+
+class TrancheForm(PlausibleDatesMixin, forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount, KGS"), max_digits=14, decimal_places=2, min_value=0
+    )
+    due_on = forms.DateField(label=_("Due"), widget=DATE)
+    condition = forms.ChoiceField(label=_("Condition"), choices=Tranche.Condition.choices)
+
+
+class BaseTrancheFormSet(forms.BaseFormSet):
+    def rows(self) -> list[TrancheRow]:
+        """The filled-in rows (an empty row is skipped)."""
+        return [
+            TrancheRow(
+                f.cleaned_data["amount"], f.cleaned_data["due_on"], f.cleaned_data["condition"]
+            )
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+TrancheFormSet = forms.formset_factory(TrancheForm, formset=BaseTrancheFormSet, extra=1, max_num=12)
+
+
+def tranche_initial(project: Project) -> list[dict[str, Any]]:
+    return [
+        {"amount": t.amount, "due_on": t.due_on, "condition": t.condition}
+        for t in project.tranches.all()
+    ]
+
+
+class SignForm(PlausibleDatesMixin, forms.Form):
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+
+
+class AmendmentForm(PlausibleDatesMixin, forms.Form):
+    ends_on = forms.DateField(label=_("The project ends"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+
+class PaymentForm(PlausibleDatesMixin, forms.Form):
+    tranche = forms.ModelChoiceField(label=_("Tranche"), queryset=Tranche.objects.none())
+    amount = forms.DecimalField(
+        label=_("Amount, KGS"), max_digits=14, decimal_places=2, min_value=0
+    )
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    reference = forms.CharField(label=_("Payment order No."), max_length=64)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["tranche"]
+        field.queryset = project.tranches.all()  # type: ignore[attr-defined]
+        field.label_from_instance = lambda t: (  # type: ignore[attr-defined]
+            f"{t.position + 1}. {t.get_condition_display()} · {t.due_on:%d.%m.%Y}"
+        )
+
+
+class MilestoneForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
+    percent = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
+
+
+class IndicatorValueForm(PlausibleDatesMixin, forms.Form):
+    value = forms.DecimalField(label=_("Actual value"), max_digits=14, decimal_places=2)
+    measured_on = forms.DateField(label=_("As of"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)

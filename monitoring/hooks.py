@@ -1,0 +1,109 @@
+"""How monitoring shows itself on the earlier apps' pages (registered in `ready()`):
+the projects of a final call on the officer's and the public call page, the project
+link on the applicant's bid page, the workspace link and the officers' tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from applications.extensions import BID_PAGE
+from applications.models import Bid
+from competitions import extensions
+from competitions.models import Competition, Municipality
+from evaluation.models import BidResult
+from monitoring.models import Project
+from monitoring.selectors import overdue_q
+from municipal_order.lib.attention import Task, TaskProvider
+from municipal_order.lib.panels import Panel
+from notifications import events
+from notifications.models import Category
+
+
+def call_manage_panel(request: HttpRequest, call: Competition) -> dict[str, Any] | None:
+    """On the officer's page of a final call: its projects, and the button that makes
+    one for each selected bid that has none yet."""
+    if not call.phase.is_final:
+        return None
+    projects = list(call.projects.select_related("organization").order_by("number"))
+    waiting = BidResult.objects.filter(
+        evaluation__competition=call,
+        status=BidResult.Status.SELECTED,
+        submission__project__isnull=True,
+    ).count()
+    return {
+        "projects": projects,
+        "waiting": waiting,
+        "create_url": reverse("monitoring:create_projects", args=[call.municipality.code, call.pk]),
+    }
+
+
+def call_page_panel(request: HttpRequest, call: Competition) -> dict[str, Any] | None:
+    """The public call page of a final call: what its money funds."""
+    if not call.phase.is_final:
+        return None
+    projects = list(
+        call.projects.select_related("organization")
+        .prefetch_related("milestones")
+        .order_by("number")
+    )
+    return {"projects": projects} if projects else None
+
+
+def bid_page_panel(request: HttpRequest, bid: Bid) -> dict[str, Any] | None:
+    project = Project.objects.filter(submission__bid=bid).first()
+    if project is None:
+        return None
+    return {"project": project, "url": reverse("monitoring:project", args=[project.pk])}
+
+
+def workspace_link(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
+    return {"url": reverse("monitoring:workspace_projects", args=[municipality.code])}
+
+
+def agreements_to_sign(request: HttpRequest, municipality: Municipality) -> Task | None:
+    n = Project.objects.filter(municipality=municipality, status=Project.Status.DRAFT).count()
+    label = ngettext(
+        "%(n)d agreement to prepare and sign", "%(n)d agreements to prepare and sign", n
+    ) % {"n": n}
+    return Task("agreements_to_sign", label, n, workspace_link(request, municipality)["url"])
+
+
+def late_projects(request: HttpRequest, municipality: Municipality) -> Task | None:
+    n = (
+        Project.objects.filter(municipality=municipality, status=Project.Status.ACTIVE)
+        .filter(overdue_q(timezone.localdate()))
+        .distinct()
+        .count()
+    )
+    label = ngettext(
+        "%(n)d project with late milestones", "%(n)d projects with late milestones", n
+    ) % {"n": n}
+    return Task("late_projects", label, n, workspace_link(request, municipality)["url"])
+
+
+def register() -> None:
+    events.register(
+        events.Event("project_created", Category.PROJECTS),
+        events.Event("agreement_signed", Category.PROJECTS),
+        events.Event("agreement_amended", Category.PROJECTS),
+        events.Event("payment_recorded", Category.PROJECTS),
+    )
+    extensions.CALL_MANAGE.register(
+        Panel("projects", "monitoring/panels/_call_manage.html", call_manage_panel, order=30)
+    )
+    extensions.CALL_PAGE.register(
+        Panel("projects", "monitoring/panels/_call_page.html", call_page_panel, order=18)
+    )
+    BID_PAGE.register(Panel("project", "monitoring/panels/_bid_page.html", bid_page_panel, order=5))
+    extensions.WORKSPACE_LINKS.register(
+        Panel("projects", "monitoring/panels/_workspace_link.html", workspace_link, order=20)
+    )
+    extensions.NEEDS_ATTENTION.register(
+        TaskProvider("agreements_to_sign", agreements_to_sign, order=30)
+    )
+    extensions.NEEDS_ATTENTION.register(TaskProvider("late_projects", late_projects, order=31))

@@ -1,0 +1,51 @@
+"""What a project's pages read, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from monitoring.models import IndicatorValue, Milestone, Payment, Project
+
+
+def overdue_q(today: datetime.date, prefix: str = "milestones__") -> Q:
+    """Milestones past their end and not done (through `prefix` from a project)."""
+    return Q(**{f"{prefix}ends_on__lt": today}) & ~Q(**{f"{prefix}status": Milestone.Status.DONE})
+
+
+def project_page(project: Project) -> dict[str, Any]:
+    """The project with its milestones, indicators (their values, latest last), tranches
+    (their payments) and amendments; the problem the bid answers; % complete."""
+    from competitions.models import PriorityProblem
+
+    today = timezone.localdate()
+    milestones = list(project.milestones.all())
+    indicators = list(
+        project.indicators.prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on", "id"))
+        )
+    )
+    for indicator in indicators:
+        values = list(indicator.values.all())
+        indicator.latest = values[-1] if values else None  # type: ignore[attr-defined]
+    tranches = list(
+        project.tranches.prefetch_related(
+            Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id"))
+        )
+    )
+    for tranche in tranches:
+        tranche.paid = sum(p.amount for p in tranche.payments.all())  # type: ignore[attr-defined]
+    problem_id = project.submission.content.get("problem")
+    return {
+        "project": project,
+        "milestones": milestones,
+        "late": [m for m in milestones if m.late_at(today)],
+        "indicators": indicators,
+        "tranches": tranches,
+        "amendments": list(project.amendments.select_related("created_by")),
+        "progress": project.progress(milestones),
+        "problem": PriorityProblem.objects.filter(pk=problem_id).first() if problem_id else None,
+    }
