@@ -30,7 +30,10 @@ class TrancheForm(PlausibleDatesMixin, forms.Form):
         label=_("Amount, KGS"), max_digits=14, decimal_places=2, min_value=0
     )
     due_on = forms.DateField(label=_("Due"), widget=DATE)
-    condition = forms.ChoiceField(label=_("Condition"), choices=Tranche.Condition.choices)
+    # A blank first choice: an unused row of the schedule stays blank and is skipped.
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=[("", "—"), *Tranche.Condition.choices]
+    )
 
 
 class BaseTrancheFormSet(forms.BaseFormSet):

@@ -29,7 +29,7 @@ def call_manage_panel(request: HttpRequest, call: Competition) -> dict[str, Any]
     one for each selected bid that has none yet."""
     if not call.phase.is_final:
         return None
-    projects = list(call.projects.select_related("organization").order_by("number"))
+    projects = list(call.projects.select_related("organization", "municipality").order_by("number"))
     waiting = BidResult.objects.filter(
         evaluation__competition=call,
         status=BidResult.Status.SELECTED,

@@ -143,8 +143,12 @@ def create_projects(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     try:
         made = services.create_projects(call, by=request)
     except MonitoringError as exc:
-        messages.error(request, str(exc))
-        return redirect("competitions:call_manage", code=code, pk=pk)
+        return render(
+            request,
+            "monitoring/create_refused.html",
+            {"call": call, "municipality": call.municipality, "error": str(exc)},
+            status=409 if isinstance(exc, OutOfOrder) else 400,
+        )
     messages.success(request, _("Projects made: %(n)d. Prepare each agreement.") % {"n": len(made)})
     return redirect("monitoring:workspace_projects", code=code)
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_site_admin
@@ -48,6 +49,11 @@ class TrancheRow:
     amount: Decimal
     due_on: datetime.date
     condition: str
+
+
+def today() -> datetime.date:
+    """Today in Bishkek on the deciding clock: dates people type are Bishkek dates."""
+    return timezone.localdate(deciding_now())
 
 
 def _require_officer(municipality, by: By) -> None:
@@ -176,7 +182,7 @@ def _check_tranches(project: Project, rows: Sequence[TrancheRow]) -> None:
         if r.amount <= 0:
             raise MonitoringError(_("A tranche must be above zero."))
         if not (project.starts_on - datetime.timedelta(days=60) <= r.due_on <= project.ends_on):
-            raise MonitoringError(_("A tranche falls due within the project's period."))
+            raise MonitoringError(_("A tranche must fall due within the project's period."))
 
 
 def _replace_tranches(project: Project, rows: Sequence[TrancheRow]) -> None:
@@ -258,7 +264,7 @@ def sign_agreement(project: Project, *, signed_on: datetime.date, by: By) -> Pro
         problems = signing_problems(project)
         if problems:
             raise MonitoringError(" ".join(problems))
-        if signed_on > deciding_now().date():
+        if signed_on > today():
             raise MonitoringError(_("The signing date cannot be in the future."))
         project.status = Status.ACTIVE
         project.signed_on = signed_on
@@ -373,7 +379,7 @@ def record_payment(
                 _("The agreement has %(left)s left to pay.")
                 % {"left": format_som(project.remaining)}
             )
-        if paid_on > deciding_now().date():
+        if paid_on > today():
             raise MonitoringError(_("The payment date cannot be in the future."))
         payment = Payment.objects.create(
             tranche=tranche,
@@ -437,7 +443,7 @@ def record_indicator_value(
         _require_officer(project.municipality, by)
         if project.status != Status.ACTIVE:
             raise OutOfOrder(_("Indicators are measured while the project is under way."))
-        if measured_on > deciding_now().date():
+        if measured_on > today():
             raise MonitoringError(_("The date cannot be in the future."))
         row = IndicatorValue.objects.create(
             indicator=indicator,
