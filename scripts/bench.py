@@ -69,6 +69,7 @@ def main() -> None:
     from accounts.two_factor import authenticator
     from applications.models import Bid
     from competitions.models import Competition, PriorityProblem
+    from monitoring.models import Project
     from municipal_order.demo.data import CALLS
 
     titles = {phase: title for _code, _problem, title, phase, *_rest in CALLS}
@@ -82,6 +83,7 @@ def main() -> None:
         competition=results, organization__members__user__email="ngo.umut@demo.kg"
     )
     draft = Bid.objects.get(status="draft")
+    project = Project.objects.get()
     pages = [
         ("/healthz", None),
         ("/", None),
@@ -98,6 +100,9 @@ def main() -> None:
         (f"/calls/{results.pk}/results/", None),
         (f"/commission/calls/{results.pk}/results/", "expert.civil@demo.kg"),
         (f"/bids/{result_bid.pk}/", "ngo.umut@demo.kg"),
+        (f"/projects/{project.pk}/", None),
+        ("/municipalities/alamudun/workspace/projects/", "officer.alamudun@demo.kg"),
+        (f"/municipalities/alamudun/workspace/projects/{project.pk}/", "officer.alamudun@demo.kg"),
     ]
     rows = []
     with override_settings(

@@ -48,6 +48,7 @@ class World:
     admission_bid: Any
     results_call: Any
     results_bid: Any
+    project: Any
     results_submission: Any
     users: dict[str, Any]
 
@@ -143,6 +144,11 @@ def build_world() -> World:
         ),
     )
 
+    project = _project_under_way(
+        cast,
+        make_call(cast, status="published", problems=[problem], title="Кружки для детей", **window),
+    )
+
     return World(
         cast=cast,
         municipality=municipality,
@@ -160,6 +166,7 @@ def build_world() -> World:
         results_call=results_call,
         results_bid=results_bid,
         results_submission=results_submission,
+        project=project,
         users={
             LOGGED_OUT: None,
             NGO: cast.ngo_member,
@@ -219,6 +226,57 @@ def _published_results(cast, call) -> tuple[Any, Any, Any]:
     return call, bid, submission
 
 
+def _project_under_way(cast, call):
+    """A second call brought to results, made final (its results dated back past the
+    appeal window, as the demo does) and its NGO bid turned into a project whose
+    agreement is signed and first tranche paid."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from competitions.models import Competition
+    from evaluation.services.appeals import finalize_due_calls
+    from monitoring.models import Tranche
+    from monitoring.services.projects import (
+        TrancheRow,
+        create_projects,
+        record_payment,
+        save_agreement,
+        sign_agreement,
+    )
+
+    _published_results(cast, call)
+    Competition.objects.filter(pk=call.pk).update(
+        results_published_at=timezone.now() - datetime.timedelta(days=20)
+    )
+    finalize_due_calls()
+    call.refresh_from_db()
+    project = next(
+        p for p in create_projects(call, by=cast.officer_a) if p.organization == cast.organization
+    )
+    half = (project.amount / 2).quantize(Decimal("0.01"))
+    save_agreement(
+        project,
+        data={"municipality_signatory": "Глава айыл окмоту", "organization_signatory": "Директор"},
+        tranches=[
+            TrancheRow(half, project.starts_on, Tranche.Condition.SIGNING),
+            TrancheRow(project.amount - half, project.ends_on, Tranche.Condition.FINAL),
+        ],
+        expected_version=project.version,
+        by=cast.officer_a,
+    )
+    sign_agreement(project, signed_on=timezone.localdate(), by=cast.officer_a)
+    tranche = project.tranches.order_by("position").first()
+    record_payment(
+        tranche,
+        amount=tranche.amount,
+        paid_on=timezone.localdate(),
+        reference="ПП-17",
+        by=cast.officer_a,
+    )
+    return project
+
+
 def pages(world: World) -> dict[str, list[tuple[str, str]]]:
     """(name, path) of every page type each persona reaches, the fullest menus included."""
     from applications.steps import STEP_KEYS
@@ -239,6 +297,7 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("call-in-admission", f"/calls/{world.admission_call.pk}/"),
             ("call-with-results", f"/calls/{results}/"),
             ("call-results", f"/calls/{results}/results/"),
+            ("project", f"/projects/{world.project.pk}/"),
             ("municipality-list", "/municipalities/"),
             ("municipality-detail", f"/municipalities/{code}/"),
             ("login", "/accounts/login/"),
@@ -257,6 +316,7 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("bid-submitted", f"/bids/{world.submitted_bid.pk}/"),
             ("bid-in-admission", f"/bids/{world.admission_bid.pk}/"),
             ("bid-with-result", f"/bids/{world.results_bid.pk}/"),
+            ("project-details", f"/projects/{world.project.pk}/"),
             ("receipt", f"/bids/{world.submitted_bid.pk}/receipts/{world.submission.pk}/"),
             ("notifications", "/notifications/"),
             ("notification-settings", "/notifications/settings/"),
@@ -280,6 +340,8 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("admission", f"{workspace}calls/{world.admission_call.pk}/admission/"),
             ("call-detail", f"/calls/{world.call.pk}/"),
             ("audit-anchor", "/audit/anchor/"),
+            ("workspace-projects", workspace + "projects/"),
+            ("project-manage", f"{workspace}projects/{world.project.pk}/"),
         ],
         COMMISSION: [
             ("dashboard", "/accounts/"),
