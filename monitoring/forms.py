@@ -90,7 +90,7 @@ class PaymentForm(PlausibleDatesMixin, forms.Form):
 
 class MilestoneForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
-    percent = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
+    percent = forms.IntegerField(label=_("percent complete"), min_value=0, max_value=100)
 
 
 class IndicatorValueForm(PlausibleDatesMixin, forms.Form):

@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('starts_on', models.DateField(verbose_name='start')),
                 ('ends_on', models.DateField(verbose_name='end')),
                 ('status', models.CharField(choices=[('planned', 'planned'), ('under_way', 'under way'), ('done', 'done')], default='planned', max_length=16, verbose_name='status')),
-                ('percent', models.PositiveSmallIntegerField(default=0, verbose_name='% complete')),
+                ('percent', models.PositiveSmallIntegerField(default=0, verbose_name='percent complete')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='monitoring.project')),
             ],
             options={

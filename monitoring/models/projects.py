@@ -190,7 +190,7 @@ class Milestone(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
     )
-    percent = models.PositiveSmallIntegerField(_("% complete"), default=0)
+    percent = models.PositiveSmallIntegerField(_("percent complete"), default=0)
 
     class Meta:
         verbose_name = _("milestone")
