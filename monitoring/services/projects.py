@@ -137,6 +137,8 @@ def create_projects(call: Competition, *, by: By) -> list[Project]:
         year = call.implementation_start.year
         existing = Project.objects.filter(competition=call).count()
         for n, result in enumerate(selected, start=existing + 1):
+            if result.awarded is None:  # the database pairs "selected" with an amount
+                continue
             submission = result.submission
             content = submission.content
             totals = content.get("totals", {})
