@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Milestone, Project, Tranche
+from evaluation.forms import MultipleFileField
+from monitoring.models import Milestone, Project, SiteVisit, Tranche
 from monitoring.services.projects import TrancheRow
 from municipal_order.lib.dates import PlausibleDatesMixin
 
@@ -97,3 +98,36 @@ class IndicatorValueForm(PlausibleDatesMixin, forms.Form):
     value = forms.DecimalField(label=_("Actual value"), max_digits=14, decimal_places=2)
     measured_on = forms.DateField(label=_("As of"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class VisitForm(PlausibleDatesMixin, forms.Form):
+    visited_on = forms.DateField(label=_("Date of the visit"), widget=DATE)
+    participants = forms.CharField(
+        label=_("Participants"),
+        help_text=_("Who took part: the officers, the organisation's people, others."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    findings = forms.CharField(
+        label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
+    )
+    recommendations = forms.CharField(
+        label=_("Recommendations"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+    rating = forms.ChoiceField(
+        label=_("Rating"), choices=SiteVisit.Rating.choices, widget=forms.RadioSelect
+    )
+    photos = MultipleFileField(
+        label=_("Photos (optional)"),
+        help_text=_("JPEG or PNG, up to 20 MB each, at most 5."),
+        required=False,
+    )
+
+    def clean_photos(self) -> list[Any]:
+        photos = self.cleaned_data.get("photos") or []
+        if len(photos) > 5:
+            raise forms.ValidationError(_("Attach at most 5 photos."))
+        return photos

@@ -92,6 +92,7 @@ def register() -> None:
         events.Event("agreement_signed", Category.PROJECTS),
         events.Event("agreement_amended", Category.PROJECTS),
         events.Event("payment_recorded", Category.PROJECTS),
+        events.Event("site_visit_recorded", Category.PROJECTS),
     )
     extensions.CALL_MANAGE.register(
         Panel("projects", "monitoring/panels/_call_manage.html", call_manage_panel, order=30)

@@ -46,6 +46,7 @@ def project_page(project: Project) -> dict[str, Any]:
         "indicators": indicators,
         "tranches": tranches,
         "amendments": list(project.amendments.select_related("created_by")),
+        "visits": list(project.visits.prefetch_related("photos")),
         "progress": project.progress(milestones),
         "problem": PriorityProblem.objects.filter(pk=problem_id).first() if problem_id else None,
     }

@@ -18,4 +18,6 @@ urlpatterns = [
     path(P + "payments/", views.payment, name="payment"),
     path(P + "milestones/<int:milestone_id>/", views.milestone, name="milestone"),
     path(P + "indicators/<int:indicator_id>/", views.indicator, name="indicator"),
+    path(P + "visits/", views.visit, name="visit"),
+    path("projects/<int:pk>/photos/<uuid:photo_id>/", views.visit_photo, name="visit_photo"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,12 +26,15 @@ from monitoring.forms import (
     PaymentForm,
     SignForm,
     TrancheFormSet,
+    VisitForm,
     tranche_initial,
 )
-from monitoring.models import Project
+from monitoring.models import Project, VisitPhoto
 from monitoring.permissions import get_project_for_user, get_public_project, sees_details
 from monitoring.selectors import overdue_q, project_page
 from monitoring.services import projects as services
+from monitoring.services.visits import record_visit
+from municipal_order.lib.downloads import private_file_response
 
 
 @require_GET
@@ -111,6 +115,7 @@ def _render_manage(
             )
             for i in page["indicators"]
         ],
+        "visit_form": forms.get("visit") or VisitForm(initial={"visited_on": timezone.localdate()}),
         "draft": draft,
         "active": active,
         "details": True,
@@ -276,3 +281,43 @@ def indicator(request: HttpRequest, code: str, pk: int, indicator_id: int) -> Ht
     except MonitoringError as exc:
         return _refused(request, project, exc, {f"i{found.pk}": form})
     return _done(request, project, _("The value is recorded."))
+
+
+@login_required
+@require_POST
+def visit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    project = get_project_for_user(request, code, pk, write=True)
+    form = VisitForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_manage(request, project, forms={"visit": form}, status=400)
+    data = form.cleaned_data
+    try:
+        record_visit(
+            project,
+            visited_on=data["visited_on"],
+            participants=data["participants"],
+            findings=data["findings"],
+            rating=data["rating"],
+            recommendations=data["recommendations"],
+            photos=data["photos"],
+            by=request,
+        )
+    except ValidationError as exc:
+        form.add_error("photos", exc)
+        return _render_manage(request, project, forms={"visit": form}, status=400)
+    except MonitoringError as exc:
+        return _refused(request, project, exc, {"visit": form})
+    return _done(request, project, _("The visit is recorded."))
+
+
+@login_required
+@require_GET
+def visit_photo(request: HttpRequest, pk: int, photo_id) -> HttpResponse:
+    """A visit's photo, for those who see the project's details."""
+    project = get_public_project(pk)
+    if not sees_details(request.user, project):
+        raise Http404
+    photo = VisitPhoto.objects.filter(pk=photo_id, visit__project=project).first()
+    if photo is None:
+        raise Http404
+    return private_file_response(photo.file, filename=photo.name, kind=photo.kind)

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Fail when the ru or ky catalogue has an untranslated or fuzzy message.
+"""Fail when the ru or ky catalogue has an untranslated or fuzzy message, or a
+translation whose placeholders do not match its message (msgfmt --check-format: the
+catalogue would not compile).
 
-Uses gettext's msgattrib (installed with gettext, which compilemessages needs anyway).
+Uses gettext's msgattrib and msgfmt (installed with gettext, which compilemessages
+needs anyway).
 """
 
 from __future__ import annotations
@@ -33,6 +36,14 @@ def main() -> int:
                     print(f"{po.relative_to(ROOT)}: {len(found)} {label}:")
                     for msgid in found[:20]:
                         print(f"    {msgid}")
+            checked = subprocess.run(
+                ["msgfmt", "--check-format", "-o", "/dev/null", str(po)],
+                capture_output=True,
+                text=True,
+            )
+            if checked.returncode:
+                failed = True
+                print(f"{po.relative_to(ROOT)}: placeholders differ:\n{checked.stderr}")
     if not failed:
         print("translations complete: " + ", ".join(REQUIRED))
     return 1 if failed else 0

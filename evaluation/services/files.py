@@ -18,12 +18,18 @@ FILES_PER_MESSAGE = 5
 Row = TypeVar("Row")
 
 
-def store_checked(uploads: Sequence[Any], make_row: Callable[..., Row], *, stem: str) -> list[Row]:
+def store_checked(
+    uploads: Sequence[Any],
+    make_row: Callable[..., Row],
+    *,
+    stem: str,
+    kinds: tuple[str, ...] = FILE_KINDS,
+) -> list[Row]:
     """Check every upload (nothing stored if one is refused), then store each as
     `<uuid4>.<ext>`; returns the unsaved rows `make_row(name=, kind=, size=, sha256=)`."""
     if len(uploads) > FILES_PER_MESSAGE:
         raise EvaluationError(_("Attach at most %(count)s files.") % {"count": FILES_PER_MESSAGE})
-    checked = [check_upload(u, kinds=FILE_KINDS, max_mb=FILE_MAX_MB) for u in uploads]
+    checked = [check_upload(u, kinds=kinds, max_mb=FILE_MAX_MB) for u in uploads]
     rows = []
     for upload, facts in zip(uploads, checked, strict=True):
         row = make_row(

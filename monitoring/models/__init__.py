@@ -1,5 +1,5 @@
 """Monitoring's tables: a project with its agreement, tranches and payments, the
-milestones and indicators it follows."""
+milestones and indicators it follows, and the officers' site visits."""
 
 from monitoring.models.projects import (
     AgreementAmendment,
@@ -10,6 +10,7 @@ from monitoring.models.projects import (
     ProjectIndicator,
     Tranche,
 )
+from monitoring.models.visits import SiteVisit, VisitPhoto
 
 __all__ = [
     "AgreementAmendment",
@@ -18,5 +19,7 @@ __all__ = [
     "Payment",
     "Project",
     "ProjectIndicator",
+    "SiteVisit",
     "Tranche",
+    "VisitPhoto",
 ]
