@@ -816,7 +816,7 @@ WORKSPACE_QUERIES = 13
 # Anonymous: the project, milestones, indicators and their values, tranches and their
 # payments, amendments. Signed in: the session, the user, who may see the details and
 # the base page's menu and unread count on top.
-PUBLIC_PAGE_QUERIES = {None: 7, "ngo_member": 20}
+PUBLIC_PAGE_QUERIES = {None: 8, "ngo_member": 21}  # with the site visits (one query)
 # The officer's page of the final call with 2 projects, after the first request (found
 # empirically).
 CALL_MANAGE_QUERIES = 21
