@@ -262,6 +262,17 @@ def missing_sheets(call: Competition) -> list[tuple[int, str]]:
     ]
 
 
+def submitted_scores(submission_ids: list[Any]) -> dict[Any, dict[int, dict[int, int]]]:
+    """The submitted sheets' scores: {submission id: {seat id: {criterion id: score}}},
+    in one query (what the ranking and the consolidated table both read)."""
+    values: dict[Any, dict[int, dict[int, int]]] = {}
+    for submission_id, seat_id, criterion_id, value in Score.objects.filter(
+        sheet__submission__in=submission_ids, sheet__submitted_at__isnull=False
+    ).values_list("sheet__submission_id", "sheet__seat_id", "criterion_id", "value"):
+        values.setdefault(submission_id, {}).setdefault(seat_id, {})[criterion_id] = value
+    return values
+
+
 def candidates_for(call: Competition) -> tuple[list[Any], dict[str, int]]:
     """The call's admitted bids as `evaluation.scoring` reads them, and per bid the
     number of sheets counted: submitted sheets of members not recused from it, scores
@@ -272,12 +283,7 @@ def candidates_for(call: Competition) -> tuple[list[Any], dict[str, int]]:
     ]
     submissions = list(admitted_submissions(call))
     recused = recusals_of(call)
-    values: dict[Any, dict[int, dict[int, int]]] = {}
-    for submission_id, seat_id, criterion_id, value in Score.objects.filter(
-        sheet__submission__in=[s.pk for s in submissions],
-        sheet__submitted_at__isnull=False,
-    ).values_list("sheet__submission_id", "sheet__seat_id", "criterion_id", "value"):
-        values.setdefault(submission_id, {}).setdefault(seat_id, {})[criterion_id] = value
+    values = submitted_scores([s.pk for s in submissions])
     decided = {
         r.submission_id: r
         for r in BidResult.objects.filter(submission__in=[s.pk for s in submissions])
@@ -398,11 +404,7 @@ def member_totals(call: Competition, rows: list[BidResult]) -> dict[str, Any]:
     ]
     ids = [r.submission_id for r in rows]
     recused = recusals_of(call)
-    values: dict[Any, dict[int, dict[int, int]]] = {}
-    for submission_id, seat_id, criterion_id, value in Score.objects.filter(
-        sheet__submission__in=ids, sheet__submitted_at__isnull=False
-    ).values_list("sheet__submission_id", "sheet__seat_id", "criterion_id", "value"):
-        values.setdefault(submission_id, {}).setdefault(seat_id, {})[criterion_id] = value
+    values = submitted_scores(ids)
     table = []
     for row in rows:
         cells = []

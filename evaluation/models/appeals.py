@@ -62,13 +62,6 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return f"{self.submission} · {self.get_status_display()}"
 
-    @property
-    def is_open(self) -> bool:
-        """Pending, or upheld with the corrected results still to publish."""
-        return self.status == self.Status.PENDING or (
-            self.status == self.Status.UPHELD and self.resolved_at is None
-        )
-
 
 class AppealFile(ApplicantFile):
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="files")

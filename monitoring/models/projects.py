@@ -94,10 +94,6 @@ class Project(models.Model):
     def remaining(self):
         return self.amount - self.paid_total
 
-    @property
-    def is_signed(self) -> bool:
-        return self.status != self.Status.DRAFT
-
     def progress(self, milestones: list[Milestone] | None = None) -> int:
         """Percent complete: the mean of the milestones' percentages (0 without any)."""
         rows = list(self.milestones.all()) if milestones is None else milestones
