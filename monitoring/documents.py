@@ -18,24 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from documents.registry import DocumentKind, register
 from monitoring.models import Project, SiteVisit
 from monitoring.permissions import sees_details
+from monitoring.selectors import budget_plan
 from notifications.services import tell_requester
 
 
 def _context(project: Project) -> dict[str, Any]:
     content = project.submission.content
-    lines = [
-        {
-            **row,
-            **{
-                k: Decimal(str(row.get(k) or 0))
-                for k in ("quantity", "unit_cost", "own_contribution", "other_sources")
-            },
-        }
-        for row in content.get("budget_lines", [])
-    ]
-    for line in lines:
-        line["total"] = line["quantity"] * line["unit_cost"]
-        line["requested"] = line["total"] - line["own_contribution"] - line["other_sources"]
     return {
         "project": project,
         "call": project.competition,
@@ -43,7 +31,7 @@ def _context(project: Project) -> dict[str, Any]:
         "municipality": project.municipality,
         "tranches": list(project.tranches.all()),
         "milestones": list(project.milestones.all()),
-        "lines": lines,
+        "lines": budget_plan(project),
         "totals": {k: Decimal(str(v)) for k, v in content.get("totals", {}).items()},
         "amendments": list(project.amendments.all()),
     }

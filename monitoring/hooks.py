@@ -93,6 +93,13 @@ def register() -> None:
         events.Event("agreement_amended", Category.PROJECTS),
         events.Event("payment_recorded", Category.PROJECTS),
         events.Event("site_visit_recorded", Category.PROJECTS),
+        events.Event("report_submitted", Category.PROJECTS),
+        events.Event("report_accepted", Category.PROJECTS),
+        events.Event("report_returned", Category.PROJECTS),
+        events.Event("report_due_soon", Category.PROJECTS),
+        events.Event("report_overdue", Category.PROJECTS),
+        events.Event("project_completed", Category.PROJECTS),
+        events.Event("project_terminated", Category.PROJECTS),
     )
     extensions.CALL_MANAGE.register(
         Panel("projects", "monitoring/panels/_call_manage.html", call_manage_panel, order=30)

@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from monitoring.models import IndicatorValue, Milestone, Payment, Project
+
+MONEY = ("quantity", "unit_cost", "own_contribution", "other_sources")
+
+
+def budget_plan(project: Project) -> list[dict[str, Any]]:
+    """The frozen bid's budget lines with their total and the part asked of the
+    municipality (`requested`), as decimals; a report's spending goes against these."""
+    lines = []
+    for row in project.submission.content.get("budget_lines", []):
+        line = {**row, **{k: Decimal(str(row.get(k) or 0)) for k in MONEY}}
+        line["total"] = line["quantity"] * line["unit_cost"]
+        line["requested"] = line["total"] - line["own_contribution"] - line["other_sources"]
+        lines.append(line)
+    return lines
+
+
+def officers_of(municipality_id: int) -> list:
+    """The municipality's active officers: they hear about its projects' reports."""
+    return list(
+        get_user_model()
+        .objects.filter(municipal_roles__municipality=municipality_id, is_active=True)
+        .distinct()
+    )
 
 
 def overdue_q(today: datetime.date, prefix: str = "milestones__") -> Q:
@@ -47,6 +72,7 @@ def project_page(project: Project) -> dict[str, Any]:
         "tranches": tranches,
         "amendments": list(project.amendments.select_related("created_by")),
         "visits": list(project.visits.prefetch_related("photos")),
+        "reports": list(project.reports.all()),
         "progress": project.progress(milestones),
         "problem": PriorityProblem.objects.filter(pk=problem_id).first() if problem_id else None,
     }

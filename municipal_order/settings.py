@@ -336,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.finalize_due_calls",
         "schedule": 3600.0,
     },
+    "send-report-reminders": {
+        "task": "monitoring.tasks.send_report_reminders",
+        "schedule": 3600.0,
+    },
     # The audit chain's head, written outside the database (docs/operations.md).
     "anchor-audit-chain": {
         "task": "audit.tasks.anchor_audit_chain",

@@ -1,5 +1,6 @@
 """Monitoring's tables: a project with its agreement, tranches and payments, the
-milestones and indicators it follows, and the officers' site visits."""
+milestones and indicators it follows, the organisation's progress reports and the
+officers' site visits."""
 
 from monitoring.models.projects import (
     AgreementAmendment,
@@ -10,6 +11,7 @@ from monitoring.models.projects import (
     ProjectIndicator,
     Tranche,
 )
+from monitoring.models.reports import ProgressReport, ReportFile, ReportVersion
 from monitoring.models.visits import SiteVisit, VisitPhoto
 
 __all__ = [
@@ -17,8 +19,11 @@ __all__ = [
     "IndicatorValue",
     "Milestone",
     "Payment",
+    "ProgressReport",
     "Project",
     "ProjectIndicator",
+    "ReportFile",
+    "ReportVersion",
     "SiteVisit",
     "Tranche",
     "VisitPhoto",

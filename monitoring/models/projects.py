@@ -28,6 +28,11 @@ class Project(models.Model):
         COMPLETED = "completed", _("completed")
         TERMINATED = "terminated", _("terminated")
 
+    class Rating(models.TextChoices):
+        SUCCESSFUL = "successful", _("successful")
+        SATISFACTORY = "satisfactory", _("satisfactory")
+        UNSATISFACTORY = "unsatisfactory", _("unsatisfactory")
+
     submission = models.OneToOneField(
         BidSubmission, on_delete=models.PROTECT, related_name="project"
     )
@@ -59,6 +64,18 @@ class Project(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     end_reason = models.TextField(_("reason for terminating"), blank=True, max_length=4000)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    final_rating = models.CharField(
+        _("final evaluation"), max_length=16, choices=Rating.choices, blank=True
+    )
+    final_reasons = models.TextField(_("reasons for the evaluation"), blank=True, max_length=8000)
+    # Beneficiaries reached, as the latest accepted report counts them.
+    reached = models.PositiveIntegerField(_("beneficiaries reached"), null=True, blank=True)
+    reached_women = models.PositiveIntegerField(_("of them women and girls"), null=True, blank=True)
+    reached_disabled = models.PositiveIntegerField(
+        _("of them people with disabilities"), null=True, blank=True
+    )
+    reached_children = models.PositiveIntegerField(_("of them children"), null=True, blank=True)
     paid_total = models.DecimalField(_("paid, KGS"), max_digits=14, decimal_places=2, default=0)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -84,6 +101,10 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="terminated") | ~Q(end_reason=""),
                 name="project_terminated_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | ~Q(final_rating=""),
+                name="project_completed_with_rating",
             ),
         ]
 

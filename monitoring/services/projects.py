@@ -32,10 +32,12 @@ from monitoring.models import (
     IndicatorValue,
     Milestone,
     Payment,
+    ProgressReport,
     Project,
     ProjectIndicator,
     Tranche,
 )
+from monitoring.services.schedule import report_for_tranche, sync_schedule
 from municipal_order.lib.actors import By, acting_user
 from municipal_order.lib.clock import deciding_now
 from municipal_order.lib.money import format_som
@@ -77,11 +79,15 @@ def project_url(project: Project) -> str:
 
 
 def _tell_organization(project: Project, event: str, **context: Any) -> None:
+    """Everyone in the organisation hears; about a report, the link is the report's."""
+    report = context.get("report")
     notify(
         members_of_organization(project.organization_id),
         event,
         {"project": project, **context},
-        url=project_url(project),
+        url=reverse("monitoring:report", args=[project.pk, report.pk])
+        if report is not None
+        else project_url(project),
     )
 
 
@@ -272,6 +278,7 @@ def sign_agreement(project: Project, *, signed_on: datetime.date, by: By) -> Pro
         project.signed_on = signed_on
         project.version += 1
         project.save(update_fields=["status", "signed_on", "version", "updated_at"])
+        sync_schedule(project)
         record(
             "project.agreement_signed",
             project,
@@ -321,6 +328,7 @@ def amend_agreement(
         project.save(update_fields=["ends_on", "version", "updated_at"])
         if _schedule(project) != new_schedule:
             _replace_tranches(project, tranches)
+        sync_schedule(project)
         after = _snapshot(project)
         if after == before:
             raise MonitoringError(_("The amendment changes nothing."))
@@ -370,6 +378,12 @@ def record_payment(
         if project.status != Status.ACTIVE:
             raise OutOfOrder(_("Payments are recorded while the project is under way."))
         tranche = Tranche.objects.get(pk=tranche.pk, project=project)
+        report = report_for_tranche(project, tranche)
+        if report is not None and report.status != ProgressReport.Status.ACCEPTED:
+            raise OutOfOrder(
+                _("This tranche is paid once this report is accepted: %(report)s.")
+                % {"report": report.label}
+            )
         paid_on_tranche = sum((p.amount for p in tranche.payments.all()), Decimal("0"))
         if paid_on_tranche + amount > tranche.amount:
             raise MonitoringError(
