@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 CALL_PAGE = Slot("competitions.call_page")
 # The officer's page of an announced call (bids, admission, evaluation, projects).
 CALL_MANAGE = Slot("competitions.call_manage")
+# A priority problem's public page, below its description (the projects answering it).
+PROBLEM_PAGE = Slot("competitions.problem_page")
 # The municipality's workspace: what needs the officer's attention ...
 WORKSPACE = Slot("competitions.workspace")
 # ... and the buttons at its top, to the later apps' own pages.

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from monitoring.models import IndicatorValue, Milestone, Payment, Project
+from monitoring.models import IndicatorValue, Milestone, Payment, ProgressReport, Project
 
 MONEY = ("quantity", "unit_cost", "own_contribution", "other_sources")
 
@@ -73,6 +73,16 @@ def project_page(project: Project) -> dict[str, Any]:
         "amendments": list(project.amendments.select_related("created_by")),
         "visits": list(project.visits.prefetch_related("photos")),
         "reports": list(project.reports.all()),
+        "today": today,
         "progress": project.progress(milestones),
         "problem": PriorityProblem.objects.filter(pk=problem_id).first() if problem_id else None,
     }
+
+
+def report_versions(report: ProgressReport) -> list:
+    """A report's versions, newest first, with their files and who sent and decided."""
+    return list(
+        report.versions.order_by("-number")
+        .select_related("submitted_by", "decided_by")
+        .prefetch_related("files")
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from monitoring import views
+from monitoring.views import projects as views
+from monitoring.views import reports
 
 app_name = "monitoring"
 
@@ -20,4 +21,15 @@ urlpatterns = [
     path(P + "indicators/<int:indicator_id>/", views.indicator, name="indicator"),
     path(P + "visits/", views.visit, name="visit"),
     path("projects/<int:pk>/photos/<uuid:photo_id>/", views.visit_photo, name="visit_photo"),
+    path("projects/mine/", reports.my_projects, name="my_projects"),
+    path("projects/<int:pk>/reports/<int:report_id>/", reports.report_detail, name="report"),
+    path(
+        "projects/<int:pk>/reports/<int:report_id>/submit/",
+        reports.report_submit,
+        name="report_submit",
+    ),
+    path("projects/<int:pk>/files/<uuid:file_id>/", reports.report_file, name="report_file"),
+    path(P + "reports/<int:report_id>/decide/", reports.report_decide, name="report_decide"),
+    path(P + "complete/", reports.complete, name="complete"),
+    path(P + "terminate/", reports.terminate, name="terminate"),
 ]

@@ -98,6 +98,8 @@ def sample_kwargs(
         "milestone_id": "1",
         "indicator_id": "1",
         "photo_id": "00000000-0000-4000-8000-000000000000",
+        "report_id": "1",
+        "file_id": "00000000-0000-4000-8000-000000000000",
         "token": "not-a-valid-token",
         "uidb64": "MQ",
     }

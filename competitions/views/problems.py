@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import is_site_admin
 from audit.models import AuditEvent
+from competitions import extensions
 from competitions.exceptions import CompetitionsError
 from competitions.forms import (
     CommentForm,
@@ -92,6 +93,7 @@ def _detail_context(request: HttpRequest, problem: PriorityProblem, **extra) -> 
         and ProblemSupport.objects.filter(problem=problem, user=user).exists(),
         "comment_form": extra.pop("comment_form", CommentForm()),
         "is_officer": is_officer,
+        "panels": extensions.PROBLEM_PAGE.collect(request, problem),
         **extra,
     }
 

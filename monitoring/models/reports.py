@@ -131,6 +131,23 @@ class ReportVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.report} · v{self.number}"
 
+    def spending_rows(self) -> list[dict]:
+        """Each budget line: planned, spent, the variance (spent − planned) and its share
+        of the plan in percent (None when nothing was planned)."""
+        rows = []
+        for row in self.spending:
+            planned, spent = Decimal(row["planned"]), Decimal(row["spent"])
+            variance = spent - planned
+            share = (variance * 100 / planned).quantize(Decimal("0.1")) if planned else None
+            rows.append(
+                {**row, "planned": planned, "spent": spent, "variance": variance, "share": share}
+            )
+        return rows
+
+    @property
+    def variance_total(self) -> Decimal:
+        return self.spent_total - self.planned_total
+
     @property
     def planned_total(self) -> Decimal:
         return sum((Decimal(row["planned"]) for row in self.spending), Decimal("0"))

@@ -210,7 +210,7 @@ def submit_report(
                 officers_of(project.municipality_id),
                 "report_submitted",
                 {"project": project, "report": report, "version": version},
-                url=report_manage_url(report),
+                url=report_url(report),
             )
     except BaseException:
         discard(stored)
@@ -220,13 +220,6 @@ def submit_report(
 
 def report_url(report: ProgressReport) -> str:
     return reverse("monitoring:report", args=[report.project_id, report.pk])
-
-
-def report_manage_url(report: ProgressReport) -> str:
-    return reverse(
-        "monitoring:report_manage",
-        args=[report.project.municipality.code, report.project_id, report.pk],
-    )
 
 
 # --- deciding ---------------------------------------------------------------------------
@@ -431,7 +424,7 @@ def send_report_reminders(*, now: datetime.datetime | None = None) -> int:
                 officers_of(report.project.municipality_id),
                 "report_overdue",
                 {"project": report.project, "report": report},
-                url=report_manage_url(report),
+                url=report_url(report),
             )
             sent += 1
     return sent

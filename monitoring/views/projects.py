@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,20 +21,25 @@ from monitoring.exceptions import MonitoringError, OutOfOrder
 from monitoring.forms import (
     AgreementForm,
     AmendmentForm,
+    CompleteForm,
     IndicatorValueForm,
     MilestoneForm,
     PaymentForm,
     SignForm,
+    TerminateForm,
     TrancheFormSet,
     VisitForm,
     tranche_initial,
 )
-from monitoring.models import Project, VisitPhoto
+from monitoring.models import ProgressReport, Project, VisitPhoto
 from monitoring.permissions import get_project_for_user, get_public_project, sees_details
 from monitoring.selectors import overdue_q, project_page
 from monitoring.services import projects as services
+from monitoring.services.reports import completion_problems
 from monitoring.services.visits import record_visit
 from municipal_order.lib.downloads import private_file_response
+
+WAITING = [ProgressReport.Status.DUE, ProgressReport.Status.RETURNED]
 
 
 @require_GET
@@ -50,7 +55,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def workspace_projects(request: HttpRequest, code: str) -> HttpResponse:
-    """The municipality's projects, overdue ones first."""
+    """The municipality's projects: overdue reports first, then reports to review, then
+    late milestones."""
     municipality = get_municipality_for_user(request, code)
     today = timezone.localdate()
     projects = (
@@ -58,8 +64,16 @@ def workspace_projects(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("organization", "competition")
         .annotate(
             late=Count("milestones", filter=overdue_q(today), distinct=True),
+            late_reports=Count(
+                "reports",
+                filter=Q(reports__status__in=WAITING, reports__due_on__lt=today),
+                distinct=True,
+            ),
+            to_review=Count(
+                "reports", filter=Q(reports__status=ProgressReport.Status.SUBMITTED), distinct=True
+            ),
         )
-        .order_by("-late", "status", "-created_at")
+        .order_by("-late_reports", "-to_review", "-late", "status", "-created_at")
     )
     return render(
         request,
@@ -68,7 +82,7 @@ def workspace_projects(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _render_manage(
+def render_manage(
     request: HttpRequest,
     project: Project,
     *,
@@ -116,6 +130,9 @@ def _render_manage(
             for i in page["indicators"]
         ],
         "visit_form": forms.get("visit") or VisitForm(initial={"visited_on": timezone.localdate()}),
+        "complete_form": forms.get("complete") or CompleteForm(),
+        "completion_problems": completion_problems(project) if active else [],
+        "terminate_form": forms.get("terminate") or TerminateForm(),
         "draft": draft,
         "active": active,
         "details": True,
@@ -127,7 +144,7 @@ def _render_manage(
 @require_GET
 def project_manage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     project = get_project_for_user(request, code, pk)
-    return _render_manage(request, project)
+    return render_manage(request, project)
 
 
 def _done(request: HttpRequest, project: Project, message: str) -> HttpResponse:
@@ -138,7 +155,7 @@ def _done(request: HttpRequest, project: Project, message: str) -> HttpResponse:
 def _refused(request, project, exc: MonitoringError, forms: dict[str, Any]) -> HttpResponse:
     project.refresh_from_db()
     status = 409 if isinstance(exc, OutOfOrder) else 400
-    return _render_manage(request, project, forms=forms, errors=[str(exc)], status=status)
+    return render_manage(request, project, forms=forms, errors=[str(exc)], status=status)
 
 
 @login_required
@@ -166,7 +183,7 @@ def agreement(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     tranches = TrancheFormSet(request.POST, prefix="tranches")
     forms = {"agreement": form, "tranches": tranches}
     if not (form.is_valid() and tranches.is_valid()):
-        return _render_manage(request, project, forms=forms, status=400)
+        return render_manage(request, project, forms=forms, status=400)
     try:
         services.save_agreement(
             project,
@@ -186,7 +203,7 @@ def sign(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     project = get_project_for_user(request, code, pk, write=True)
     form = SignForm(request.POST)
     if not form.is_valid():
-        return _render_manage(request, project, forms={"sign": form}, status=400)
+        return render_manage(request, project, forms={"sign": form}, status=400)
     try:
         services.sign_agreement(project, signed_on=form.cleaned_data["signed_on"], by=request)
     except MonitoringError as exc:
@@ -202,7 +219,7 @@ def amend(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     tranches = TrancheFormSet(request.POST, prefix="amend")
     forms = {"amend": form, "amend_tranches": tranches}
     if not (form.is_valid() and tranches.is_valid()):
-        return _render_manage(request, project, forms=forms, status=400)
+        return render_manage(request, project, forms=forms, status=400)
     try:
         services.amend_agreement(
             project,
@@ -222,7 +239,7 @@ def payment(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     project = get_project_for_user(request, code, pk, write=True)
     form = PaymentForm(request.POST, project=project)
     if not form.is_valid():
-        return _render_manage(request, project, forms={"payment": form}, status=400)
+        return render_manage(request, project, forms={"payment": form}, status=400)
     data = form.cleaned_data
     try:
         services.record_payment(
@@ -246,7 +263,7 @@ def milestone(request: HttpRequest, code: str, pk: int, milestone_id: int) -> Ht
         raise Http404
     form = MilestoneForm(request.POST, prefix=f"m{found.pk}")
     if not form.is_valid():
-        return _render_manage(request, project, forms={f"m{found.pk}": form}, status=400)
+        return render_manage(request, project, forms={f"m{found.pk}": form}, status=400)
     try:
         services.update_milestone(
             found,
@@ -268,7 +285,7 @@ def indicator(request: HttpRequest, code: str, pk: int, indicator_id: int) -> Ht
         raise Http404
     form = IndicatorValueForm(request.POST, prefix=f"i{found.pk}")
     if not form.is_valid():
-        return _render_manage(request, project, forms={f"i{found.pk}": form}, status=400)
+        return render_manage(request, project, forms={f"i{found.pk}": form}, status=400)
     data = form.cleaned_data
     try:
         services.record_indicator_value(
@@ -289,7 +306,7 @@ def visit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     project = get_project_for_user(request, code, pk, write=True)
     form = VisitForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_manage(request, project, forms={"visit": form}, status=400)
+        return render_manage(request, project, forms={"visit": form}, status=400)
     data = form.cleaned_data
     try:
         record_visit(
@@ -304,7 +321,7 @@ def visit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         form.add_error("photos", exc)
-        return _render_manage(request, project, forms={"visit": form}, status=400)
+        return render_manage(request, project, forms={"visit": form}, status=400)
     except MonitoringError as exc:
         return _refused(request, project, exc, {"visit": form})
     return _done(request, project, _("The visit is recorded."))
