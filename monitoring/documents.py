@@ -154,12 +154,14 @@ def _report_context(project: Project) -> dict[str, Any]:
         .order_by("paid_on", "id")
     )
     reports = list(project.reports.annotate(version_count=Count("versions")))
+    # The accepted report of the latest period (its spending is to date): the final
+    # report once accepted, even if an interim one was decided after it.
     accepted = (
         ReportVersion.objects.filter(
             report__project=project, decision=ReportVersion.Decision.ACCEPTED
         )
         .select_related("report")
-        .order_by("-decided_at", "-id")
+        .order_by("-report__due_on", "-report__number", "-number")
         .first()
     )
     reached = project.reached
