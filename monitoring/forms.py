@@ -197,10 +197,17 @@ class ReportForm(forms.Form):
         for m in self.milestone_list:
             row = reported.get(m.pk, {"status": m.status, "percent": m.percent})
             self.fields[f"status_{m.pk}"] = forms.ChoiceField(
-                label=_("Status"), choices=Milestone.Status.choices, initial=row["status"]
+                label=_("Status"),
+                choices=Milestone.Status.choices,
+                initial=row["status"],
+                widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"percent_{m.pk}"] = forms.IntegerField(
-                label=_("percent complete"), min_value=0, max_value=100, initial=row["percent"]
+                label=_("percent complete"),
+                min_value=0,
+                max_value=100,
+                initial=row["percent"],
+                widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
             )
         if previous is not None:
             for name in (

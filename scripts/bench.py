@@ -83,7 +83,9 @@ def main() -> None:
         competition=results, organization__members__user__email="ngo.umut@demo.kg"
     )
     draft = Bid.objects.get(status="draft")
-    project = Project.objects.get()
+    # The day centre in Alamudun: the demo's first project, its interim report on file.
+    project = Project.objects.filter(municipality__code="alamudun").order_by("pk").first()
+    report = project.reports.order_by("due_on").first()
     pages = [
         ("/healthz", None),
         ("/", None),
@@ -103,6 +105,8 @@ def main() -> None:
         (f"/projects/{project.pk}/", None),
         ("/municipalities/alamudun/workspace/projects/", "officer.alamudun@demo.kg"),
         (f"/municipalities/alamudun/workspace/projects/{project.pk}/", "officer.alamudun@demo.kg"),
+        ("/projects/mine/", "ngo.komok@demo.kg"),
+        (f"/projects/{project.pk}/reports/{report.pk}/", "ngo.komok@demo.kg"),
     ]
     rows = []
     with override_settings(

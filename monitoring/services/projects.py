@@ -375,8 +375,9 @@ def record_payment(
     with transaction.atomic():
         project = lock_project(tranche.project)
         _require_officer(project.municipality, by)
-        if project.status != Status.ACTIVE:
-            raise OutOfOrder(_("Payments are recorded while the project is under way."))
+        # A completed project may still be owed the tranche of its final report.
+        if project.status not in (Status.ACTIVE, Status.COMPLETED):
+            raise OutOfOrder(_("Payments are recorded once the agreement is signed."))
         tranche = Tranche.objects.get(pk=tranche.pk, project=project)
         report = report_for_tranche(project, tranche)
         if report is not None and report.status != ProgressReport.Status.ACCEPTED:

@@ -162,6 +162,10 @@ def submit_report(
                 raise OutOfOrder(_("Reports are sent while the project is under way."))
             if not report.awaits_organization:
                 raise OutOfOrder(_("This report is with the officer: wait for the decision."))
+            if report.kind == Kind.FINAL and (
+                project.reports.filter(kind=Kind.INTERIM).exclude(status=Status.ACCEPTED).exists()
+            ):
+                raise OutOfOrder(_("The final report comes once every interim report is accepted."))
             previous = report.versions.order_by("-number").prefetch_related("files").first()
             now = deciding_now()
             version = ReportVersion.objects.create(

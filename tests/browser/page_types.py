@@ -49,6 +49,7 @@ class World:
     results_call: Any
     results_bid: Any
     project: Any
+    report: Any
     results_submission: Any
     users: dict[str, Any]
 
@@ -167,6 +168,7 @@ def build_world() -> World:
         results_bid=results_bid,
         results_submission=results_submission,
         project=project,
+        report=project.reports.get(kind="final"),
         users={
             LOGGED_OUT: None,
             NGO: cast.ngo_member,
@@ -226,10 +228,11 @@ def _published_results(cast, call) -> tuple[Any, Any, Any]:
     return call, bid, submission
 
 
-def _project_under_way(cast, call):
+def _project_under_way(cast, call, *, interim: bool = False):
     """A second call brought to results, made final (its results dated back past the
     appeal window, as the demo does) and its NGO bid turned into a project whose
-    agreement is signed and first tranche paid."""
+    agreement is signed and first tranche paid. The rest is paid on the final report,
+    or (`interim`) a part on an interim report due halfway and the rest on the final."""
     from decimal import Decimal
 
     from django.utils import timezone
@@ -255,13 +258,18 @@ def _project_under_way(cast, call):
         p for p in create_projects(call, by=cast.officer_a) if p.organization == cast.organization
     )
     half = (project.amount / 2).quantize(Decimal("0.01"))
+    quarter = (project.amount / 4).quantize(Decimal("0.01")) if interim else Decimal("0")
+    schedule = [
+        TrancheRow(half, project.starts_on, Tranche.Condition.SIGNING),
+        TrancheRow(project.amount - half - quarter, project.ends_on, Tranche.Condition.FINAL),
+    ]
+    if interim:
+        halfway = project.starts_on + (project.ends_on - project.starts_on) / 2
+        schedule.insert(1, TrancheRow(quarter, halfway, Tranche.Condition.INTERIM))
     save_agreement(
         project,
         data={"municipality_signatory": "Глава айыл окмоту", "organization_signatory": "Директор"},
-        tranches=[
-            TrancheRow(half, project.starts_on, Tranche.Condition.SIGNING),
-            TrancheRow(project.amount - half, project.ends_on, Tranche.Condition.FINAL),
-        ],
+        tranches=schedule,
         expected_version=project.version,
         by=cast.officer_a,
     )
@@ -317,6 +325,8 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("bid-in-admission", f"/bids/{world.admission_bid.pk}/"),
             ("bid-with-result", f"/bids/{world.results_bid.pk}/"),
             ("project-details", f"/projects/{world.project.pk}/"),
+            ("my-projects", "/projects/mine/"),
+            ("project-report", f"/projects/{world.project.pk}/reports/{world.report.pk}/"),
             ("receipt", f"/bids/{world.submitted_bid.pk}/receipts/{world.submission.pk}/"),
             ("notifications", "/notifications/"),
             ("notification-settings", "/notifications/settings/"),
@@ -342,6 +352,7 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
             ("audit-anchor", "/audit/anchor/"),
             ("workspace-projects", workspace + "projects/"),
             ("project-manage", f"{workspace}projects/{world.project.pk}/"),
+            ("project-report-officer", f"/projects/{world.project.pk}/reports/{world.report.pk}/"),
         ],
         COMMISSION: [
             ("dashboard", "/accounts/"),
