@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evaluation.models.admission import ApplicantFile
 from monitoring.models.projects import Project
@@ -35,7 +36,7 @@ class ProgressReport(models.Model):
         DUE = "due", _("not submitted")
         SUBMITTED = "submitted", _("awaiting review")
         RETURNED = "returned", _("returned for revision")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = "accepted", pgettext_lazy("report", "accepted")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("report"), max_length=8, choices=Kind.choices)
@@ -83,8 +84,8 @@ class ReportVersion(models.Model):
     decision. Never changed after the decision; a revision is a new version."""
 
     class Decision(models.TextChoices):
-        ACCEPTED = "accepted", _("accepted")
-        RETURNED = "returned", _("returned for revision")
+        ACCEPTED = "accepted", pgettext_lazy("version of a report", "accepted")
+        RETURNED = "returned", pgettext_lazy("version of a report", "returned for revision")
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -133,10 +134,11 @@ def _snapshot(project: Project, data: ReportData) -> dict[str, list[dict[str, An
 
 
 def _store_files(uploads: Sequence[Any]) -> list[ReportFile]:
+    """Every file checked by content first (`ValidationError` names the one refused)."""
     try:
         return store_checked(uploads, lambda **facts: ReportFile(**facts), stem="report")
     except EvaluationError as exc:
-        raise MonitoringError(str(exc)) from exc
+        raise ValidationError(str(exc)) from exc
 
 
 def submit_report(
@@ -148,7 +150,8 @@ def submit_report(
     by: By,
 ) -> ReportVersion:
     """The organisation sends the report, or its revision after a return. `keep` names
-    files of the previous version to carry over (as new rows of the same stored file)."""
+    files of the previous version to carry over (as new rows of the same stored file).
+    A refused file raises `ValidationError` before anything is stored."""
     _check(data)
     user = acting_user(by)
     if not can_report(user, report.project):

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -120,6 +120,9 @@ def report_submit(request: HttpRequest, pk: int, report_id: int) -> HttpResponse
             keep=form.cleaned_data.get("keep") or [],
             by=request,
         )
+    except ValidationError as exc:
+        form.add_error("files", exc)
+        return _render_report(request, report, form=form, status=400)
     except MonitoringError as exc:
         report.refresh_from_db()
         status = 409 if isinstance(exc, OutOfOrder) else 400
@@ -230,7 +233,7 @@ def my_projects(request: HttpRequest) -> HttpResponse:
             overdue=Count("reports", filter=waiting & Q(reports__due_on__lt=today), distinct=True),
             next_due=Min("reports__due_on", filter=waiting),
         )
-        .order_by("-returned", "-overdue", "next_due", "-created_at")
+        .order_by("-returned", "-overdue", F("next_due").asc(nulls_last=True), "-created_at")
         .distinct()
     )
     rows = list(projects)
