@@ -5,6 +5,7 @@ window, so the call is final, and stays there for the rest of the test.
 
 `projects` are made from it by officer A; `signed` is the cast's project with its
 signatories and three tranches adding up to its amount, signed today.
+`accept_reports` lets tests about money pay the tranches that wait for a report.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time_machine
 from django.utils import timezone
 
 from evaluation.services.appeals import finalize_due_calls
-from monitoring.models import Project
+from monitoring.models import ProgressReport, Project
 from monitoring.services.projects import (
     TrancheRow,
     create_projects,
@@ -169,3 +170,14 @@ def signed(cast, ours) -> Project:
     project = sign_agreement(project, signed_on=timezone.localdate(), by=cast.officer_a)
     project.refresh_from_db()
     return project
+
+
+def accept_reports(project: Project) -> None:
+    """A shortcut for tests about money, not about reports: every report of the project
+    is marked accepted straight in the table (no version, no decision, no audit row, the
+    project's figures untouched), so that its interim and final tranches may be paid.
+    Reports themselves go through `submit_report` and `decide_report` (test_reports.py).
+    """
+    ProgressReport.objects.filter(project=project).update(
+        status=ProgressReport.Status.ACCEPTED, decided_at=timezone.now()
+    )

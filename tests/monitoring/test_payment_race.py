@@ -4,7 +4,8 @@ row's lock serialises them, so after each round no tranche is paid over its amou
 the paid total is within the agreement and is exactly the sum of the payments (no
 update is lost), and the losers are refused with a message, never an error.
 
-The project: 450 000 in tranches of 200 000, 150 000 and 100 000 (conftest `signed`).
+The project: 450 000 in tranches of 200 000, 150 000 and 100 000 (conftest `signed`),
+its reports marked accepted so that the interim and final tranches may be paid.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db.models import Sum
 from monitoring.exceptions import MonitoringError
 from monitoring.models import Payment, Project, Tranche
 from monitoring.services.projects import record_payment
-from tests.monitoring.conftest import TODAY
+from tests.monitoring.conftest import TODAY, accept_reports
 
 THREADS = 3
 
@@ -64,6 +65,7 @@ def officer(barrier, outcomes, errors, tranche_id, user, amount, reference):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_payments_never_pay_more_than_agreed(cast, signed):
     users = [cast.officer_a, cast.officer_a_weak, cast.site_admin]
+    accept_reports(signed)  # every tranche is paid, the report-conditioned ones too
     # Each round every tab pays the same share of one tranche at once: with 40 % only
     # two fit, with 15 % of a tranche 80 % paid only one, … until every tranche is full.
     shares = [Decimal("0.4"), Decimal("0.4"), Decimal("0.15"), Decimal("0.05")]

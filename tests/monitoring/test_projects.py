@@ -48,6 +48,7 @@ from tests.monitoring.conftest import (
     SIGNATORIES,
     THEIR_TITLE,
     TODAY,
+    accept_reports,
 )
 
 NBSP = "\xa0"
@@ -527,6 +528,7 @@ def test_a_payment_over_what_the_agreement_has_left_is_refused(cast, signed):
 
 
 def test_the_whole_amount_is_paid_tranche_by_tranche_and_not_a_som_more(cast, signed):
+    accept_reports(signed)  # the interim and final tranches wait for their reports
     for i, tranche in enumerate(signed.tranches.all()):
         record_payment(
             tranche, amount=tranche.amount, paid_on=TODAY, reference=f"ПП-{i}", by=cast.officer_a
@@ -547,7 +549,7 @@ def test_no_payment_before_the_agreement_is_signed(cast, english, ours):
         ws(ours, "payments/"), payment_data(first_tranche(ours), "1000")
     )
     assert response.status_code == 409
-    assert "while the project is under way" in page_of(response)
+    assert "Payments are recorded once the agreement is signed" in page_of(response)
     assert not Payment.objects.exists()
     ours.refresh_from_db()
     assert ours.paid_total == 0
@@ -816,7 +818,8 @@ WORKSPACE_QUERIES = 13
 # Anonymous: the project, milestones, indicators and their values, tranches and their
 # payments, amendments. Signed in: the session, the user, who may see the details and
 # the base page's menu and unread count on top.
-PUBLIC_PAGE_QUERIES = {None: 8, "ngo_member": 21}  # with the site visits (one query)
+# With the site visits and the progress reports (one query each).
+PUBLIC_PAGE_QUERIES = {None: 9, "ngo_member": 22}
 # The officer's page of the final call with 2 projects, after the first request (found
 # empirically).
 CALL_MANAGE_QUERIES = 21
@@ -844,6 +847,7 @@ def test_the_public_project_page_reads_in_fixed_queries(
     cast, english, signed, extra, who, django_assert_max_num_queries
 ):
     add_milestones(signed, extra)
+    accept_reports(signed)  # the second tranche waits for the interim report
     for tranche in signed.tranches.all()[:2]:
         record_payment(
             tranche, amount=Decimal("1000"), paid_on=TODAY, reference="ПП", by=cast.officer_a
