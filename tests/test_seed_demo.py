@@ -57,7 +57,47 @@ def test_the_demo_loads_twice_through_the_services(django_capture_on_commit_call
     declared = ConflictDeclaration.objects.filter(seat__competition=in_scoring)
     assert sorted(declared.values_list("has_conflict", flat=True)) == [False, False, True]
     assert declared.get(has_conflict=True).statement
+    assert_monitoring_in_every_state()
     assert verify_chain().ok
+
+
+def assert_monitoring_in_every_state() -> None:
+    """Projects under way with reports in every state, and one completed with a rating."""
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from accounts.models import User
+    from monitoring.hooks import organization_reports_panel
+    from monitoring.models import ProgressReport, Project, ReportVersion
+
+    today = timezone.localdate()
+    assert Project.objects.filter(status="active").count() == 4
+    reports = ProgressReport.objects.filter(project__status="active")
+    states = sorted(reports.exclude(status="due").values_list("status", flat=True))
+    assert states == ["accepted", "returned", "submitted"]
+    overdue = [r for r in reports if r.overdue_at(today)]
+    assert len(overdue) == 1 and overdue[0].status == "due" and not overdue[0].versions.exists()
+    assert reports.filter(status="due", due_on__gte=today).exists()  # not yet due
+    returned = reports.get(status="returned")
+    assert returned.versions.get().comments and returned.due_on >= today
+    accepted = reports.get(status="accepted")
+    assert accepted.project.reached and accepted.project.paid_total > accepted.project.amount / 2
+    assert ReportVersion.objects.filter(decision="accepted", report=accepted).exists()
+    # Returned, accepted and awaiting review: three organisations; the main NGO login
+    # («Көмөк») sees its returned report on the signed-in home.
+    submitted = reports.get(status="submitted")
+    assert len({r.project.organization_id for r in (returned, accepted, submitted)}) == 3
+    request = RequestFactory().get("/")
+    home = organization_reports_panel(request, User.objects.get(email="ngo.komok@demo.kg"))
+    assert returned in home["reports"]
+    # The school-readiness centre of an earlier year: completed, rated, on its problem.
+    done = Project.objects.get(status="completed")
+    assert done.title == "Центр подготовки детей к школе"
+    assert done.final_rating == "successful" and "детский сад" in done.final_reasons
+    assert done.ends_on < today and done.ended_on < today and done.starts_on.year < today.year
+    assert done.reports.filter(status="accepted").count() == 2 and done.paid_total == done.amount
+    assert done.reached >= done.reached_women and done.reached_children == 40
+    assert "детского сада" in done.submission.bid.problem.title
 
 
 @pytest.mark.django_db
