@@ -299,6 +299,19 @@ class CompleteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=8000,
     )
+    problem_addressed = forms.BooleanField(
+        label=_("The priority problem this project answers is solved: mark it addressed"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, problem: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if problem is None:
+            del self.fields["problem_addressed"]
+        else:
+            self.fields["problem_addressed"].help_text = _("The problem: %(title)s") % {
+                "title": problem.title
+            }
 
 
 class TerminateForm(forms.Form):

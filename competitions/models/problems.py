@@ -121,6 +121,13 @@ class PriorityProblem(models.Model):
         self.status = self.Status.PUBLISHED
         self.published_at = timezone.now()
 
+    def mark_addressed(self) -> None:
+        """A project funded to answer it has achieved its results (the officer says so
+        when completing the project)."""
+        if self.status not in (self.Status.PUBLISHED, self.Status.IN_CALL):
+            raise TransitionNotAllowed(_("Only a published problem is marked addressed."))
+        self.status = self.Status.ADDRESSED
+
     def archive(self) -> None:
         if self.status == self.Status.ARCHIVED:
             raise TransitionNotAllowed(_("The problem is already archived."))

@@ -111,6 +111,11 @@ def publish_problem(problem: PriorityProblem, *, by: By) -> PriorityProblem:
     return _transition(problem, "publish", "problem.published", by)
 
 
+def mark_problem_addressed(problem: PriorityProblem, *, by: By) -> PriorityProblem:
+    """Within the caller's transaction when there is one (completing a project)."""
+    return _transition(problem, "mark_addressed", "problem.addressed", by)
+
+
 def archive_problem(problem: PriorityProblem, *, by: By) -> PriorityProblem:
     return _transition(problem, "archive", "problem.archived", by)
 

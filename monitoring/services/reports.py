@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from applications.models import OrganizationMember
 from applications.permissions import WRITE_ROLES
 from audit.services import record
+from competitions.models import PriorityProblem
+from competitions.services.problems import mark_problem_addressed
 from evaluation.exceptions import EvaluationError
 from evaluation.services.files import discard, store_checked
 from monitoring.exceptions import MonitoringError, OutOfOrder
@@ -326,9 +328,24 @@ def completion_problems(project: Project) -> list[str]:
     return []
 
 
-def complete_project(project: Project, *, rating: str, reasons: str, by: By) -> Project:
+def addressed_problem(project: Project) -> PriorityProblem | None:
+    """The priority problem the project's bid answered, if it may still be marked
+    addressed (published or in a call)."""
+    problem_id = project.submission.content.get("problem")
+    if not problem_id:
+        return None
+    return PriorityProblem.objects.filter(
+        pk=problem_id,
+        status__in=[PriorityProblem.Status.PUBLISHED, PriorityProblem.Status.IN_CALL],
+    ).first()
+
+
+def complete_project(
+    project: Project, *, rating: str, reasons: str, problem_addressed: bool = False, by: By
+) -> Project:
     """The final evaluation: successful, satisfactory or unsatisfactory, with reasons
-    (public); the project is completed."""
+    (public); the project is completed. `problem_addressed`: the priority problem the
+    bid answered is marked addressed too (when it is still published or in a call)."""
     reasons = reasons.strip()
     if rating not in Project.Rating.values or not reasons:
         raise MonitoringError(_("Choose the final evaluation and give its reasons."))
@@ -352,11 +369,19 @@ def complete_project(project: Project, *, rating: str, reasons: str, by: By) -> 
                 "updated_at",
             ]
         )
+        problem = addressed_problem(project) if problem_addressed else None
+        if problem is not None:
+            mark_problem_addressed(problem, by=by)
         record(
             "project.completed",
             project,
             by=by,
-            after={"rating": rating, "reasons": reasons, "paid_total": project.paid_total},
+            after={
+                "rating": rating,
+                "reasons": reasons,
+                "paid_total": project.paid_total,
+                "problem_addressed": problem.pk if problem is not None else None,
+            },
         )
         _tell_organization(project, "project_completed")
     return project

@@ -35,7 +35,7 @@ from monitoring.models import ProgressReport, Project, VisitPhoto
 from monitoring.permissions import get_project_for_user, get_public_project, sees_details
 from monitoring.selectors import overdue_q, project_page
 from monitoring.services import projects as services
-from monitoring.services.reports import completion_problems
+from monitoring.services.reports import addressed_problem, completion_problems
 from monitoring.services.visits import record_visit
 from municipal_order.lib.downloads import private_file_response
 
@@ -94,6 +94,11 @@ def render_manage(
     draft = project.status == Project.Status.DRAFT
     active = project.status == Project.Status.ACTIVE
     page = project_page(project)
+    # Completing: what still blocks it, else the form (with the problem to mark addressed).
+    problems = completion_problems(project) if active else []
+    complete_form = (
+        CompleteForm(problem=addressed_problem(project)) if active and not problems else None
+    )
     context = {
         **page,
         "municipality": project.municipality,
@@ -130,8 +135,8 @@ def render_manage(
             for i in page["indicators"]
         ],
         "visit_form": forms.get("visit") or VisitForm(initial={"visited_on": timezone.localdate()}),
-        "complete_form": forms.get("complete") or CompleteForm(),
-        "completion_problems": completion_problems(project) if active else [],
+        "completion_problems": problems,
+        "complete_form": forms.get("complete") or complete_form,
         "terminate_form": forms.get("terminate") or TerminateForm(),
         "draft": draft,
         "active": active,

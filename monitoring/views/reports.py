@@ -187,7 +187,7 @@ def _end_refused(request, project, exc: MonitoringError, forms: dict[str, Any]) 
 @require_POST
 def complete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     project = get_project_for_user(request, code, pk, write=True)
-    form = CompleteForm(request.POST)
+    form = CompleteForm(request.POST, problem=services.addressed_problem(project))
     if not form.is_valid():
         return render_manage(request, project, forms={"complete": form}, status=400)
     try:
@@ -195,6 +195,7 @@ def complete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             project,
             rating=form.cleaned_data["rating"],
             reasons=form.cleaned_data["reasons"],
+            problem_addressed=form.cleaned_data.get("problem_addressed", False),
             by=request,
         )
     except MonitoringError as exc:

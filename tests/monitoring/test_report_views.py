@@ -595,6 +595,50 @@ def test_the_officer_completes_the_project_and_the_public_sees_the_evaluation(
     assert "As counted in the latest accepted report." in public
 
 
+def test_completing_may_mark_the_problem_the_project_answers_addressed(
+    cast, english, project, call
+):
+    from competitions.models import PriorityProblem
+
+    problem = call.problems.get()
+    PriorityProblem.objects.filter(pk=problem.pk).update(status=PriorityProblem.Status.IN_CALL)
+    submission = project.submission
+    submission.content = {**submission.content, "problem": problem.pk}
+    submission.save(update_fields=["content"])
+    final_accepted(cast, project)
+    client = english(cast.officer_a)
+    manage = page_of(client.get(ws(project)))
+    assert 'name="problem_addressed"' in manage and problem.title in manage
+    response = client.post(
+        ws(project, "complete/"),
+        {"rating": "successful", "reasons": REASONS, "problem_addressed": "on"},
+    )
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.status == PriorityProblem.Status.ADDRESSED
+    event = AuditEvent.objects.get(action="project.completed")
+    assert event.after["problem_addressed"] == problem.pk
+    assert AuditEvent.objects.filter(action="problem.addressed").count() == 1
+    assert 'mb-2">addressed</span>' in page_of(english(None).get(f"/problems/{problem.pk}/"))
+
+
+def test_completing_leaves_the_problem_alone_unless_asked(cast, english, project, call):
+    from competitions.models import PriorityProblem
+
+    problem = call.problems.get()
+    before = problem.status
+    submission = project.submission
+    submission.content = {**submission.content, "problem": problem.pk}
+    submission.save(update_fields=["content"])
+    final_accepted(cast, project)
+    english(cast.officer_a).post(
+        ws(project, "complete/"), {"rating": "satisfactory", "reasons": REASONS}
+    )
+    problem.refresh_from_db()
+    assert problem.status == before
+    assert not AuditEvent.objects.filter(action="problem.addressed").exists()
+
+
 @pytest.mark.parametrize("who", ["officer_b", "ministry_y", "ngo_member", "other_ngo_member"])
 def test_outsiders_do_not_find_the_completion(cast, english, project, who):
     final_accepted(cast, project)

@@ -907,7 +907,13 @@ class Command(BaseCommand):
             self._report_through(
                 report, text, state="accepted", sent=sent, decided=decided, paid=paid
             )
-        complete_project(project, rating="successful", reasons=SCHOOL_REASONS, by=officer)
+        complete_project(
+            project,
+            rating="successful",
+            reasons=SCHOOL_REASONS,
+            problem_addressed=True,
+            by=officer,
+        )
         Project.objects.filter(pk=project.pk).update(ended_on=SCHOOL_COMPLETED)
 
     def _school_problem(self, municipality):
