@@ -116,9 +116,16 @@ class Project(models.Model):
         return self.amount - self.paid_total
 
     def progress(self, milestones: list[Milestone] | None = None) -> int:
-        """Percent complete: the mean of the milestones' percentages (0 without any)."""
+        """Percent complete: the milestones' percentages, each weighted by its length in
+        days (a seven-month activity counts for more than a week's), 0 without any."""
         rows = list(self.milestones.all()) if milestones is None else milestones
-        return round(sum(m.percent for m in rows) / len(rows)) if rows else 0
+        weights = [max((m.ends_on - m.starts_on).days + 1, 1) for m in rows]
+        total = sum(weights)
+        return (
+            round(sum(m.percent * w for m, w in zip(rows, weights, strict=True)) / total)
+            if total
+            else 0
+        )
 
 
 class AgreementAmendment(models.Model):

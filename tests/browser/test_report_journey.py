@@ -175,7 +175,9 @@ def test_a_report_is_sent_returned_revised_and_accepted(browser, live_server, ca
     context.close()
 
     # --- the public sees the new progress -----------------------------------------------
-    expected = round(100 / len(milestones))
+    # The first milestone done, the others at 0: its share of the plan's days.
+    days = [(m.ends_on - m.starts_on).days + 1 for m in milestones]
+    expected = round(100 * days[0] / sum(days))
     context, page = as_(None)
     page.goto(f"{base}/projects/{project.pk}/")
     bar = page.locator("[role=progressbar]")

@@ -623,8 +623,9 @@ def test_the_officer_follows_milestones_and_indicators_and_the_public_sees_progr
     assert IndicatorValue.objects.filter(indicator=children).count() == 2
     assert AuditEvent.objects.filter(action="project.indicator_measured").count() == 2
     page = page_of(english(None).get(public(signed)))
-    assert "Progress: 50% of the plan" in page  # (100 + 50 + 0) / 3
-    assert 'aria-valuenow="50"' in page
+    # Weighted by length: (100 × 59 + 50 × 61 + 0 × 122 days) / 242 = 37.
+    assert "Progress: 37% of the plan" in page
+    assert 'aria-valuenow="37"' in page
     # The latest measurement is the one shown (the later date, not the later entry).
     assert "15 <span" in page and "(10.01.2027)" in page
     assert "(05.01.2027)" not in page

@@ -623,7 +623,6 @@ def test_completing_may_mark_the_problem_the_project_answers_addressed(
 
 
 def test_completing_leaves_the_problem_alone_unless_asked(cast, english, project, call):
-    from competitions.models import PriorityProblem
 
     problem = call.problems.get()
     before = problem.status
