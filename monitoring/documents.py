@@ -16,20 +16,19 @@ import base64
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from documents.registry import DocumentKind, register
 from monitoring.models import (
-    IndicatorValue,
     Payment,
     Project,
     ReportVersion,
     SiteVisit,
 )
 from monitoring.permissions import sees_details
-from monitoring.selectors import budget_plan
+from monitoring.selectors import budget_plan, indicators_with_latest
 from notifications.services import tell_requester
 
 
@@ -140,14 +139,7 @@ def _report_context(project: Project) -> dict[str, Any]:
         pk=project.pk
     )
     milestones = list(project.milestones.all())
-    indicators = list(
-        project.indicators.prefetch_related(
-            Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on", "id"))
-        )
-    )
-    for indicator in indicators:
-        values = list(indicator.values.all())
-        indicator.latest = values[-1] if values else None  # type: ignore[attr-defined]
+    indicators = indicators_with_latest(project)
     payments = list(
         Payment.objects.filter(tranche__project=project)
         .select_related("tranche")

@@ -41,13 +41,8 @@ def overdue_q(today: datetime.date, prefix: str = "milestones__") -> Q:
     return Q(**{f"{prefix}ends_on__lt": today}) & ~Q(**{f"{prefix}status": Milestone.Status.DONE})
 
 
-def project_page(project: Project) -> dict[str, Any]:
-    """The project with its milestones, indicators (their values, latest last), tranches
-    (their payments) and amendments; the problem the bid answers; % complete."""
-    from competitions.models import PriorityProblem
-
-    today = timezone.localdate()
-    milestones = list(project.milestones.all())
+def indicators_with_latest(project: Project) -> list:
+    """The project's indicators, each with its values (oldest first) and `latest`."""
     indicators = list(
         project.indicators.prefetch_related(
             Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on", "id"))
@@ -56,6 +51,17 @@ def project_page(project: Project) -> dict[str, Any]:
     for indicator in indicators:
         values = list(indicator.values.all())
         indicator.latest = values[-1] if values else None  # type: ignore[attr-defined]
+    return indicators
+
+
+def project_page(project: Project) -> dict[str, Any]:
+    """The project with its milestones, indicators (their values, latest last), tranches
+    (their payments) and amendments; the problem the bid answers; % complete."""
+    from competitions.models import PriorityProblem
+
+    today = timezone.localdate()
+    milestones = list(project.milestones.all())
+    indicators = indicators_with_latest(project)
     tranches = list(
         project.tranches.prefetch_related(
             Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id"))

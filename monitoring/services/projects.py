@@ -58,7 +58,7 @@ def today() -> datetime.date:
     return timezone.localdate(deciding_now())
 
 
-def _require_officer(municipality, by: By) -> None:
+def require_officer(municipality, by: By) -> None:
     """The municipality's officers manage its projects (site administrators too, as
     they may write its calls)."""
     user = acting_user(by)
@@ -78,7 +78,7 @@ def project_url(project: Project) -> str:
     return reverse("monitoring:project", args=[project.pk])
 
 
-def _tell_organization(project: Project, event: str, **context: Any) -> None:
+def tell_organization(project: Project, event: str, **context: Any) -> None:
     """Everyone in the organisation hears; about a report, the link is the report's."""
     report = context.get("report")
     notify(
@@ -125,7 +125,7 @@ def create_projects(call: Competition, *, by: By) -> list[Project]:
         call = (
             Competition.objects.select_for_update().select_related("municipality").get(pk=call.pk)
         )
-        _require_officer(call.municipality, by)
+        require_officer(call.municipality, by)
         if not call.phase_at(deciding_now()).is_final:
             raise OutOfOrder(
                 _("Projects are made once the call's results are final (every appeal decided).")
@@ -174,7 +174,7 @@ def create_projects(call: Competition, *, by: By) -> list[Project]:
                     "amount": project.amount,
                 },
             )
-            _tell_organization(project, "project_created")
+            tell_organization(project, "project_created")
             made.append(project)
     return made
 
@@ -227,7 +227,7 @@ def save_agreement(
     """The draft agreement: signatories, period and the tranche schedule."""
     with transaction.atomic():
         project = lock_project(project)
-        _require_officer(project.municipality, by)
+        require_officer(project.municipality, by)
         if project.status != Status.DRAFT:
             raise OutOfOrder(_("The agreement is signed: change it through an amendment."))
         if project.version != expected_version:
@@ -266,7 +266,7 @@ def sign_agreement(project: Project, *, signed_on: datetime.date, by: By) -> Pro
     amendments from here on."""
     with transaction.atomic():
         project = lock_project(project)
-        _require_officer(project.municipality, by)
+        require_officer(project.municipality, by)
         if project.status != Status.DRAFT:
             raise OutOfOrder(_("The agreement is already signed."))
         problems = signing_problems(project)
@@ -285,7 +285,7 @@ def sign_agreement(project: Project, *, signed_on: datetime.date, by: By) -> Pro
             by=by,
             after={"signed_on": signed_on, **_snapshot(project)},
         )
-        _tell_organization(project, "agreement_signed")
+        tell_organization(project, "agreement_signed")
     return project
 
 
@@ -304,7 +304,7 @@ def amend_agreement(
         raise MonitoringError(_("Give the reason for the amendment."))
     with transaction.atomic():
         project = lock_project(project)
-        _require_officer(project.municipality, by)
+        require_officer(project.municipality, by)
         if project.status != Status.ACTIVE:
             raise OutOfOrder(_("Only an agreement under way is amended."))
         new_schedule = [_row(r) for r in tranches]
@@ -346,7 +346,7 @@ def amend_agreement(
             before=before,
             after={**after, "reason": reason},
         )
-        _tell_organization(project, "agreement_amended", amendment=amendment)
+        tell_organization(project, "agreement_amended", amendment=amendment)
     return amendment
 
 
@@ -374,7 +374,7 @@ def record_payment(
         raise MonitoringError(_("Give the payment order's number."))
     with transaction.atomic():
         project = lock_project(tranche.project)
-        _require_officer(project.municipality, by)
+        require_officer(project.municipality, by)
         # A completed project may still be owed the tranche of its final report.
         if project.status not in (Status.ACTIVE, Status.COMPLETED):
             raise OutOfOrder(_("Payments are recorded once the agreement is signed."))
@@ -419,7 +419,7 @@ def record_payment(
                 "paid_total": project.paid_total,
             },
         )
-        _tell_organization(project, "payment_recorded", payment=payment)
+        tell_organization(project, "payment_recorded", payment=payment)
     return payment
 
 
@@ -430,7 +430,7 @@ def update_milestone(milestone: Milestone, *, status: str, percent: int, by: By)
         percent = 100
     with transaction.atomic():
         project = lock_project(milestone.project)
-        _require_officer(project.municipality, by)
+        require_officer(project.municipality, by)
         if project.status != Status.ACTIVE:
             raise OutOfOrder(_("Milestones are followed while the project is under way."))
         milestone = Milestone.objects.get(pk=milestone.pk, project=project)
@@ -457,7 +457,7 @@ def record_indicator_value(
 ) -> IndicatorValue:
     with transaction.atomic():
         project = lock_project(indicator.project)
-        _require_officer(project.municipality, by)
+        require_officer(project.municipality, by)
         if project.status != Status.ACTIVE:
             raise OutOfOrder(_("Indicators are measured while the project is under way."))
         if measured_on > today():

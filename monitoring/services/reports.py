@@ -43,7 +43,7 @@ from monitoring.models import (
     ReportVersion,
 )
 from monitoring.selectors import budget_plan, officers_of
-from monitoring.services.projects import _require_officer, _tell_organization, lock_project, today
+from monitoring.services.projects import lock_project, require_officer, tell_organization, today
 from municipal_order.lib.actors import By, acting_user
 from municipal_order.lib.clock import deciding_now
 from notifications.services import notify
@@ -282,7 +282,7 @@ def decide_report(
         raise MonitoringError(_("Say what the organisation should correct."))
     with transaction.atomic():
         project = lock_project(report.project)
-        _require_officer(project.municipality, by)
+        require_officer(project.municipality, by)
         report = ProgressReport.objects.select_for_update().get(pk=report.pk, project=project)
         if project.status != Project.Status.ACTIVE or report.status != Status.SUBMITTED:
             raise OutOfOrder(_("Only a submitted report of a project under way is decided."))
@@ -307,7 +307,7 @@ def decide_report(
             by=by,
             after={"report": report.label, "version": version.number, "comments": comments},
         )
-        _tell_organization(
+        tell_organization(
             project,
             "report_accepted" if accept else "report_returned",
             report=report,
@@ -351,7 +351,7 @@ def complete_project(
         raise MonitoringError(_("Choose the final evaluation and give its reasons."))
     with transaction.atomic():
         project = lock_project(project)
-        _require_officer(project.municipality, by)
+        require_officer(project.municipality, by)
         problems = completion_problems(project)
         if problems:
             raise OutOfOrder(" ".join(problems))
@@ -383,7 +383,7 @@ def complete_project(
                 "problem_addressed": problem.pk if problem is not None else None,
             },
         )
-        _tell_organization(project, "project_completed")
+        tell_organization(project, "project_completed")
     return project
 
 
@@ -394,7 +394,7 @@ def terminate_project(project: Project, *, reason: str, by: By) -> Project:
         raise MonitoringError(_("Give the reason for terminating."))
     with transaction.atomic():
         project = lock_project(project)
-        _require_officer(project.municipality, by)
+        require_officer(project.municipality, by)
         if project.status != Project.Status.ACTIVE:
             raise OutOfOrder(_("Only a project under way is terminated."))
         before = project.status
@@ -410,7 +410,7 @@ def terminate_project(project: Project, *, reason: str, by: By) -> Project:
             before={"status": before},
             after={"reason": reason, "paid_total": project.paid_total},
         )
-        _tell_organization(project, "project_terminated")
+        tell_organization(project, "project_terminated")
     return project
 
 
@@ -445,13 +445,13 @@ def send_report_reminders(*, now: datetime.datetime | None = None) -> int:
         with transaction.atomic():
             if not _claim(report, "reminded_before_at", now):
                 continue
-            _tell_organization(report.project, "report_due_soon", report=report)
+            tell_organization(report.project, "report_due_soon", report=report)
             sent += 1
     for report in late:
         with transaction.atomic():
             if not _claim(report, "reminded_after_at", now):
                 continue
-            _tell_organization(report.project, "report_overdue", report=report)
+            tell_organization(report.project, "report_overdue", report=report)
             notify(
                 officers_of(report.project.municipality_id),
                 "report_overdue",

@@ -14,7 +14,7 @@ from audit.services import record
 from evaluation.services.files import discard, store_checked
 from monitoring.exceptions import MonitoringError, OutOfOrder
 from monitoring.models import Project, SiteVisit, VisitPhoto
-from monitoring.services.projects import _require_officer, _tell_organization, lock_project, today
+from monitoring.services.projects import lock_project, require_officer, tell_organization, today
 from municipal_order.lib.actors import By, acting_user
 
 PHOTO_KINDS = ("jpeg", "png")
@@ -36,7 +36,7 @@ def record_visit(
         raise MonitoringError(_("Name who took part and write what you found."))
     if rating not in SiteVisit.Rating.values:
         raise MonitoringError(_("Choose the rating of the visit."))
-    _require_officer(project.municipality, by)
+    require_officer(project.municipality, by)
     stored = store_checked(
         photos, lambda **facts: VisitPhoto(**facts), stem="visit", kinds=PHOTO_KINDS
     )
@@ -71,7 +71,7 @@ def record_visit(
                     "photos": [{"name": r.name, "sha256": r.sha256} for r in stored],
                 },
             )
-            _tell_organization(project, "site_visit_recorded", visit=visit)
+            tell_organization(project, "site_visit_recorded", visit=visit)
     except BaseException:
         discard(stored)
         raise

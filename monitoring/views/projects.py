@@ -152,12 +152,12 @@ def project_manage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render_manage(request, project)
 
 
-def _done(request: HttpRequest, project: Project, message: str) -> HttpResponse:
+def manage_done(request: HttpRequest, project: Project, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("monitoring:project_manage", code=project.municipality.code, pk=project.pk)
 
 
-def _refused(request, project, exc: MonitoringError, forms: dict[str, Any]) -> HttpResponse:
+def manage_refused(request, project, exc: MonitoringError, forms: dict[str, Any]) -> HttpResponse:
     project.refresh_from_db()
     status = 409 if isinstance(exc, OutOfOrder) else 400
     return render_manage(request, project, forms=forms, errors=[str(exc)], status=status)
@@ -198,8 +198,8 @@ def agreement(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             by=request,
         )
     except MonitoringError as exc:
-        return _refused(request, project, exc, forms)
-    return _done(request, project, _("The agreement is saved."))
+        return manage_refused(request, project, exc, forms)
+    return manage_done(request, project, _("The agreement is saved."))
 
 
 @login_required
@@ -212,8 +212,8 @@ def sign(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     try:
         services.sign_agreement(project, signed_on=form.cleaned_data["signed_on"], by=request)
     except MonitoringError as exc:
-        return _refused(request, project, exc, {"sign": form})
-    return _done(request, project, _("The agreement is signed: the project is under way."))
+        return manage_refused(request, project, exc, {"sign": form})
+    return manage_done(request, project, _("The agreement is signed: the project is under way."))
 
 
 @login_required
@@ -234,8 +234,8 @@ def amend(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             by=request,
         )
     except MonitoringError as exc:
-        return _refused(request, project, exc, forms)
-    return _done(request, project, _("The amendment is recorded."))
+        return manage_refused(request, project, exc, forms)
+    return manage_done(request, project, _("The amendment is recorded."))
 
 
 @login_required
@@ -255,8 +255,8 @@ def payment(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             by=request,
         )
     except MonitoringError as exc:
-        return _refused(request, project, exc, {"payment": form})
-    return _done(request, project, _("The payment is recorded."))
+        return manage_refused(request, project, exc, {"payment": form})
+    return manage_done(request, project, _("The payment is recorded."))
 
 
 @login_required
@@ -277,8 +277,8 @@ def milestone(request: HttpRequest, code: str, pk: int, milestone_id: int) -> Ht
             by=request,
         )
     except MonitoringError as exc:
-        return _refused(request, project, exc, {f"m{found.pk}": form})
-    return _done(request, project, _("The milestone is updated."))
+        return manage_refused(request, project, exc, {f"m{found.pk}": form})
+    return manage_done(request, project, _("The milestone is updated."))
 
 
 @login_required
@@ -301,8 +301,8 @@ def indicator(request: HttpRequest, code: str, pk: int, indicator_id: int) -> Ht
             by=request,
         )
     except MonitoringError as exc:
-        return _refused(request, project, exc, {f"i{found.pk}": form})
-    return _done(request, project, _("The value is recorded."))
+        return manage_refused(request, project, exc, {f"i{found.pk}": form})
+    return manage_done(request, project, _("The value is recorded."))
 
 
 @login_required
@@ -328,8 +328,8 @@ def visit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         form.add_error("photos", exc)
         return render_manage(request, project, forms={"visit": form}, status=400)
     except MonitoringError as exc:
-        return _refused(request, project, exc, {"visit": form})
-    return _done(request, project, _("The visit is recorded."))
+        return manage_refused(request, project, exc, {"visit": form})
+    return manage_done(request, project, _("The visit is recorded."))
 
 
 @login_required

@@ -9,8 +9,6 @@ officers decide it through the workspace (`…/workspace/projects/<pk>/reports/<
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +27,7 @@ from monitoring.models import ProgressReport, Project, ReportFile
 from monitoring.permissions import get_project_for_user, get_public_project, sees_details
 from monitoring.selectors import budget_plan, report_versions
 from monitoring.services import reports as services
-from monitoring.views.projects import render_manage
+from monitoring.views.projects import manage_done, manage_refused, render_manage
 from municipal_order.lib.downloads import private_file_response
 
 
@@ -172,17 +170,6 @@ def report_file(request: HttpRequest, pk: int, file_id) -> HttpResponse:
     return private_file_response(found.file, filename=found.name, kind=found.kind)
 
 
-def _ended(request: HttpRequest, project: Project, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("monitoring:project_manage", code=project.municipality.code, pk=project.pk)
-
-
-def _end_refused(request, project, exc: MonitoringError, forms: dict[str, Any]) -> HttpResponse:
-    project.refresh_from_db()
-    status = 409 if isinstance(exc, OutOfOrder) else 400
-    return render_manage(request, project, forms=forms, errors=[str(exc)], status=status)
-
-
 @login_required
 @require_POST
 def complete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
@@ -199,8 +186,8 @@ def complete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             by=request,
         )
     except MonitoringError as exc:
-        return _end_refused(request, project, exc, {"complete": form})
-    return _ended(request, project, _("The project is completed with its final evaluation."))
+        return manage_refused(request, project, exc, {"complete": form})
+    return manage_done(request, project, _("The project is completed with its final evaluation."))
 
 
 @login_required
@@ -213,8 +200,8 @@ def terminate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     try:
         services.terminate_project(project, reason=form.cleaned_data["reason"], by=request)
     except MonitoringError as exc:
-        return _end_refused(request, project, exc, {"terminate": form})
-    return _ended(request, project, _("The agreement is terminated."))
+        return manage_refused(request, project, exc, {"terminate": form})
+    return manage_done(request, project, _("The agreement is terminated."))
 
 
 @login_required
