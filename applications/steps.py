@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.budget import totals
-from applications.models import (
-    Bid,
-)
+from applications.models import Bid, BidDocument
 
 
 class Step:
@@ -38,13 +37,32 @@ STEPS = (
 STEP_KEYS = [step.key for step in STEPS]
 
 
+def for_missing_by_step(bids: QuerySet[Bid]) -> QuerySet[Bid]:
+    """`bids` with what `missing_by_step` reads fetched in a fixed number of queries, so
+    a list of drafts costs the same whatever its length."""
+    return bids.select_related("competition").prefetch_related(
+        "competition__problems",
+        "activities",
+        "indicators",
+        "budget_lines",
+        Prefetch(
+            "documents",
+            queryset=BidDocument.objects.current().only("id", "bid_id", "requirement"),
+            to_attr="current_documents",
+        ),
+    )
+
+
 def missing_by_step(bid: Bid) -> dict[str, list[str]]:
-    """What still stops the bid from being submitted, per step, in the applicant's words."""
+    """What still stops the bid from being submitted, per step, in the applicant's words.
+
+    Reads the bid's rows through `.all()`, so a bid from `for_missing_by_step` costs no
+    query; a single bid costs one query per collection."""
     call = bid.competition
     found: dict[str, list[str]] = {key: [] for key in STEP_KEYS}
     if not bid.problem_id:
         found["project"].append(_("Choose the problem the project addresses."))
-    elif not call.problems.filter(pk=bid.problem_id).exists():
+    elif all(p.pk != bid.problem_id for p in call.problems.all()):
         found["project"].append(_("The chosen problem is not one of this call's problems."))
     for step, field, label in (
         ("project", "title", _("project title")),
@@ -71,7 +89,7 @@ def missing_by_step(bid: Bid) -> dict[str, list[str]]:
                 "end": date_format(call.implementation_end, "d.m.Y"),
             }
         )
-    if not bid.indicators.exists():
+    if not bid.indicators.all():
         found["results"].append(_("Add at least one indicator with its baseline and target."))
     lines = list(bid.budget_lines.all())
     if not lines:
@@ -85,7 +103,10 @@ def missing_by_step(bid: Bid) -> dict[str, list[str]]:
                 _("Own contribution is %(share)s%%; the call requires at least %(min)s%%.")
                 % {"share": sums["own_pct"], "min": call.min_cofinancing_pct}
             )
-    attached = set(bid.documents.current().values_list("requirement", flat=True))
+    current = getattr(bid, "current_documents", None)
+    if current is None:
+        current = bid.documents.current().only("requirement")
+    attached = {d.requirement for d in current}
     for requirement in call.required_document_list:
         if requirement not in attached:
             found["documents"].append(

@@ -12,7 +12,7 @@ from applications.models import (
     Bid,
 )
 from applications.selectors import editors_of
-from applications.steps import missing_items
+from applications.steps import for_missing_by_step, missing_items
 from competitions.phases import Phase, phase_q
 from notifications.services import notify
 
@@ -25,7 +25,7 @@ def remind_unsubmitted(*, now: datetime.datetime | None = None) -> int:
     Safe to run often and from several workers: each bid is claimed by an update.
     """
     now = now or timezone.now()
-    due = (
+    due = for_missing_by_step(
         Bid.objects.filter(phase_q(Phase.ACCEPTING, now=now, prefix="competition__"))
         .filter(
             status=Bid.Status.DRAFT,

@@ -28,7 +28,7 @@ from applications.services.organizations import (
     set_verification,
     update_organization,
 )
-from applications.steps import STEPS, missing_by_step
+from applications.steps import STEPS, for_missing_by_step, missing_by_step
 from audit.models import AuditEvent
 from competitions.permissions import get_municipality_for_user
 from municipal_order.lib.downloads import private_file_response
@@ -40,7 +40,7 @@ def my_organizations(request: HttpRequest) -> HttpResponse:
     memberships = OrganizationMember.objects.filter(user=request.user).select_related(
         "organization__region"
     )
-    bids = (
+    bids = for_missing_by_step(
         Bid.objects.filter(organization__members__user=request.user)
         .select_related("competition__municipality", "organization")
         .order_by("competition__closes_at")
