@@ -13,8 +13,8 @@ from accounts.permissions import is_site_admin
 from audit.models import AuditEvent
 from competitions.exceptions import CompetitionsError
 from competitions.extensions import WORKSPACE, WORKSPACE_LINKS
-from competitions.forms import AddStaffForm
-from competitions.models import MunicipalStaff
+from competitions.forms import AddStaffForm, MunicipalityFilterForm
+from competitions.models import MunicipalStaff, Region
 from competitions.permissions import (
     get_municipality_for_user,
     get_staff_for_user,
@@ -22,15 +22,34 @@ from competitions.permissions import (
     staff_membership,
 )
 from competitions.services.team import add_municipal_staff, remove_municipal_staff
+from competitions.views.territories import municipality_page, query_without_page
 from documents.models import GeneratedDocument
+
+# "My municipalities" offers a search to those with more municipalities than this.
+SEARCH_FROM = 10
 
 
 @login_required
 @require_GET
 def my_municipalities(request: HttpRequest) -> HttpResponse:
-    municipalities = municipalities_for(request.user).select_related("region")
+    # Ministry staff see a whole region or the country: paged, and searched as the
+    # public directory is.
+    form = MunicipalityFilterForm(request.GET or None)
+    q = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    page, _per_region = municipality_page(
+        municipalities_for(request.user), q, request.GET.get("page"), Region.objects.all()
+    )
     return render(
-        request, "competitions/my_municipalities.html", {"municipalities": municipalities}
+        request,
+        "competitions/my_municipalities.html",
+        {
+            "page": page,
+            "q": q,
+            "query": query_without_page(request),
+            "total": page.paginator.count,
+            # A handful is read at a glance; a search box would only be in the way.
+            "searchable": bool(q) or page.paginator.count > SEARCH_FROM,
+        },
     )
 
 
