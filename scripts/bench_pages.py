@@ -331,6 +331,28 @@ def manage(env: dict[str, str], *args: str) -> None:
     )
 
 
+def time_page(port: int, path: str, jar: dict[str, str], users: int, repeat: int) -> list[float]:
+    """Seconds of each answer: `users` clients asking at once, `repeat` times each (a
+    failed answer counts as NaN)."""
+    for _ in range(2):
+        storm.fetch(port, "GET", path, cookies=jar)
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        for _ in range(repeat):
+            answer = storm.fetch(port, "GET", path, cookies=jar)
+            with lock:
+                samples.append(answer.elapsed if answer.status == 200 else float("nan"))
+
+    threads = [threading.Thread(target=client) for _ in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return samples
+
+
 def time_pages(
     port: int,
     pages: list[dict[str, Any]],
@@ -339,27 +361,11 @@ def time_pages(
     users: int,
     repeat: int,
 ) -> dict[str, tuple[float, float]]:
-    """p50/p95 (ms) of each page, `users` clients asking at once, `repeat` each."""
+    """p50/p95 (ms) of each page."""
     timings: dict[str, tuple[float, float]] = {}
     for page in pages:
         jar = {} if page["who"] == "public" else {cookie_name: cookies[page["who"]]}
-        for _ in range(2):
-            storm.fetch(port, "GET", page["path"], cookies=jar)
-        samples: list[float] = []
-        lock = threading.Lock()
-
-        def client(jar: dict[str, str] = jar, path: str = page["path"]) -> None:
-            for _ in range(repeat):
-                answer = storm.fetch(port, "GET", path, cookies=jar)
-                with lock:
-                    samples.append(answer.elapsed if answer.status == 200 else float("nan"))
-
-        threads = [threading.Thread(target=client) for _ in range(users)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        good = [s for s in samples if s == s]
+        good = [s for s in time_page(port, page["path"], jar, users, repeat) if s == s]
         if not good:
             timings[page["name"]] = (float("nan"), float("nan"))
             continue
