@@ -1,17 +1,40 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import object_type_of
 from municipal_order.lib.storage import private_storage
 
 
 def document_path(instance: GeneratedDocument, filename: str) -> str:
     # Deterministic per row: a re-run overwrites its own file instead of adding one.
     return f"documents/{instance.created_at:%Y/%m}/{instance.pk}.pdf"
+
+
+class GeneratedDocumentQuerySet(models.QuerySet["GeneratedDocument"]):
+    def for_object(
+        self,
+        obj: models.Model,
+        *,
+        kind: str | Iterable[str] | None = None,
+        language: str | None = None,
+    ) -> GeneratedDocumentQuerySet:
+        """The documents of `obj`: by its type and id, the leading columns of the
+        (object_type, object_id, kind) index (an object id alone is ambiguous across
+        types and uses no index), optionally of a kind (or kinds) and in a language."""
+        found = self.filter(object_type=object_type_of(obj), object_id=str(obj.pk))
+        if isinstance(kind, str):
+            found = found.filter(kind=kind)
+        elif kind is not None:
+            found = found.filter(kind__in=list(kind))
+        if language is not None:
+            found = found.filter(language=language)
+        return found
 
 
 class GeneratedDocument(models.Model):
@@ -51,6 +74,8 @@ class GeneratedDocument(models.Model):
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    objects = GeneratedDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("generated document")

@@ -48,7 +48,11 @@ def request_document(
         "language": language,
     }
     with transaction.atomic():
-        pending = GeneratedDocument.objects.filter(status=Status.PENDING, **lookup).first()
+        pending = (
+            GeneratedDocument.objects.for_object(obj, kind=kind.key, language=language)
+            .filter(status=Status.PENDING)
+            .first()
+        )
         if pending is not None:
             return pending  # a double click or a second tab: one document
         with translation.override(language):
@@ -62,7 +66,9 @@ def request_document(
                     **lookup,
                 )
         except IntegrityError:  # a concurrent request created it first
-            return GeneratedDocument.objects.get(status=Status.PENDING, **lookup)
+            return GeneratedDocument.objects.for_object(obj, kind=kind.key, language=language).get(
+                status=Status.PENDING
+            )
         record(
             "document.requested",
             doc,

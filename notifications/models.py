@@ -37,7 +37,11 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),  # the bell: unread count
+            # The list: a person's notifications, newest first (the Meta ordering).
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_inbox_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

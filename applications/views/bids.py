@@ -529,9 +529,9 @@ def bid_reconfirm(request: HttpRequest, pk) -> HttpResponse:
 
 def _receipts(submission: BidSubmission) -> list[GeneratedDocument]:
     """The newest receipt PDF in each language."""
-    documents = GeneratedDocument.objects.filter(
-        kind="bid-receipt", object_id=str(submission.pk)
-    ).order_by("language", "-created_at")
+    documents = GeneratedDocument.objects.for_object(submission, kind="bid-receipt").order_by(
+        "language", "-created_at"
+    )
     newest: dict[str, GeneratedDocument] = {}
     for document in documents:
         newest.setdefault(document.language, document)

@@ -169,6 +169,22 @@ class Competition(models.Model):
         verbose_name = _("competition")
         verbose_name_plural = _("competitions")
         ordering = ["-opens_at", "-id"]
+        # The public list's "open" tab (in_phase(UPCOMING, ACCEPTING): published and
+        # opens_at > now, or published and opens_at <= now < closes_at). The clock
+        # cannot be in a predicate; with the status in it, the two arms of the OR are
+        # each an index range (a BitmapOr), so past calls are never read.
+        indexes = [
+            models.Index(
+                fields=["opens_at"],
+                name="call_published_opens_idx",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                fields=["closes_at"],
+                name="call_published_closes_idx",
+                condition=Q(status="published"),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"

@@ -91,6 +91,21 @@ class PriorityProblem(models.Model):
         verbose_name = _("priority problem")
         verbose_name_plural = _("priority problems")
         ordering = ["-support_count", "-published_at", "-id"]
+        # The public list's two sorts (problem_list: public(), archived excluded, by
+        # support or newest first, 20 a page). The predicate repeats the list's WHERE,
+        # so the planner can use the index and stop after a page.
+        indexes = [
+            models.Index(
+                fields=["-support_count", "-published_at", "-id"],
+                name="problem_public_support_idx",
+                condition=~Q(status="draft") & ~Q(status="archived"),
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="problem_public_recent_idx",
+                condition=~Q(status="draft") & ~Q(status="archived"),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(women_participants__isnull=True)

@@ -84,11 +84,9 @@ def _call_context(request: HttpRequest, call: Competition, **extra) -> dict:
         "amendments": call.amendments.all(),
         "questions": call.questions.exclude(answer=""),
         "open_questions": call.questions.filter(answer="").count(),
-        "announcements": GeneratedDocument.objects.filter(
-            kind="call-announcement",
-            object_id=str(call.pk),
-            status=GeneratedDocument.Status.READY,
-        ).order_by("language", "-created_at"),
+        "announcements": GeneratedDocument.objects.for_object(call, kind="call-announcement")
+        .filter(status=GeneratedDocument.Status.READY)
+        .order_by("language", "-created_at"),
         "question_form": extra.pop("question_form", QuestionForm()),
         # Later apps' panels: bids (sealed: only how many), results, projects.
         "panels": CALL_PAGE.collect(request, call),

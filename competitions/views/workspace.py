@@ -70,9 +70,7 @@ def _workspace_context(request: HttpRequest, municipality, form: AddStaffForm) -
         "panels": WORKSPACE.collect(request, municipality),
         "links": WORKSPACE_LINKS.collect(request, municipality),
         "draft_problems": municipality.problems.filter(status="draft")[:10],
-        "documents": GeneratedDocument.objects.filter(
-            object_type="competitions.municipality", object_id=str(municipality.pk)
-        )[:10],
+        "documents": GeneratedDocument.objects.for_object(municipality)[:10],
     }
 
 

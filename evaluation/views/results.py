@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import object_type_of
 from competitions.models import CommissionMember, Competition
 from documents.models import GeneratedDocument
 from evaluation.exceptions import EvaluationError, OutOfOrder
@@ -297,12 +296,11 @@ def _published_documents(evaluation: CallEvaluation, consolidated: bool) -> list
     kinds = {"evaluation-protocol": _("Protocol of the commission")}
     if consolidated:
         kinds["evaluation-consolidated"] = _("Consolidated score sheet")
-    ready = GeneratedDocument.objects.filter(
-        kind__in=list(kinds),
-        object_type=object_type_of(evaluation),
-        object_id=str(evaluation.pk),
-        status=GeneratedDocument.Status.READY,
-    ).order_by("kind", "language", "-created_at")
+    ready = (
+        GeneratedDocument.objects.for_object(evaluation, kind=list(kinds))
+        .filter(status=GeneratedDocument.Status.READY)
+        .order_by("kind", "language", "-created_at")
+    )
     found: dict[str, dict[str, Any]] = {}
     for doc in ready:
         entry = found.setdefault(doc.kind, {"label": kinds[doc.kind], "files": {}})
