@@ -119,6 +119,19 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", default=60),
     )
 }
+# A read replica for the national dashboards, exports and open data (docs/operations.md,
+# "Scale-out"): those read through `municipal_order.lib.db.reporting()`; everything
+# else, and every write, stays on the primary. Tests treat it as the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **parse_database_url(
+            os.environ["DATABASE_REPLICA_URL"],
+            default_sqlite=BASE_DIR / "var" / "db.sqlite3",
+            conn_max_age=env_int("DB_CONN_MAX_AGE", default=60),
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["municipal_order.lib.db.PrimaryOnlyRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------
@@ -346,6 +359,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+# Separate queues on separate worker nodes (docs/operations.md, "Scale-out"): a burst
+# of PDFs at a deadline never delays e-mail. Off by default: one worker takes all.
+if env_bool("CELERY_SPLIT_QUEUES", default=False):
+    CELERY_TASK_ROUTES = {
+        "documents.tasks.*": {"queue": "pdf"},
+        "notifications.tasks.*": {"queue": "email"},
+    }
 # A request must never hang on a dead broker: fail fast, the sweeper re-queues.
 # max_retries/interval_* bound kombu's connection retries when a producer connects.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
