@@ -128,7 +128,10 @@ def phase_q(*phases: Phase, now: datetime.datetime, prefix: str = "") -> Q:
     conditions = {
         Phase.DRAFT: Q(**{f"{prefix}status": "draft"}),
         Phase.CANCELLED: Q(**{f"{prefix}status": "cancelled"}),
-        Phase.UPCOMING: published & Q(**{f"{prefix}opens_at__gt": now}),
+        # closes_at > now follows from opens_at > now (the database checks closes_at >
+        # opens_at); said here, it bounds the scan of the open-calls index.
+        Phase.UPCOMING: published
+        & Q(**{f"{prefix}opens_at__gt": now, f"{prefix}closes_at__gt": now}),
         Phase.ACCEPTING: published
         & Q(**{f"{prefix}opens_at__lte": now, f"{prefix}closes_at__gt": now}),
     }
