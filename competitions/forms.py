@@ -116,12 +116,21 @@ class ProblemFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All")
     )
-    municipality = forms.ModelChoiceField(
+    # A name to look for rather than a list of every municipality of the country.
+    place = forms.CharField(
         label=_("Municipality"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name"), "autocomplete": "off"}
+        ),
+    )
+    # One municipality by its code: links and bookmarks from before the search keep working.
+    municipality = forms.ModelChoiceField(
         queryset=Municipality.objects.all(),
         required=False,
-        empty_label=_("All"),
         to_field_name="code",
+        widget=forms.HiddenInput,
     )
     sphere = forms.ModelChoiceField(
         label=_("Sphere"), queryset=Sphere.objects.all(), required=False, empty_label=_("All")
@@ -137,7 +146,10 @@ class ProblemFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            elif not field.widget.is_hidden:
+                field.widget.attrs["class"] = "form-control"
 
 
 class ProgrammeForm(PlausibleDatesMixin, forms.ModelForm):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,6 +45,7 @@ from competitions.services.calls import (
     save_draft,
 )
 from competitions.services.commission import pending_invitations
+from competitions.views.problems import thread_batch
 from documents.models import GeneratedDocument
 
 # --- public -------------------------------------------------------------------------
@@ -73,7 +76,15 @@ def call_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _answered(call: Competition):
+    """The call's answered questions, the latest answer first (a thread's order)."""
+    return call.questions.exclude(answer="").order_by(
+        F("answered_at").desc(nulls_last=True), "-created_at", "-id"
+    )
+
+
 def _call_context(request: HttpRequest, call: Competition, **extra) -> dict:
+    questions, earlier = thread_batch(_answered(call), request.GET.get("questions"))
     return {
         "call": call,
         "now": timezone.now(),
@@ -82,7 +93,8 @@ def _call_context(request: HttpRequest, call: Competition, **extra) -> dict:
         "commission": call.commission.select_related("user"),
         "problems": call.problems.all(),
         "amendments": call.amendments.all(),
-        "questions": call.questions.exclude(answer=""),
+        "questions": questions,
+        "earlier_questions": earlier,
         "open_questions": call.questions.filter(answer="").count(),
         "announcements": GeneratedDocument.objects.for_object(call, kind="call-announcement")
         .filter(status=GeneratedDocument.Status.READY)
@@ -233,6 +245,7 @@ def call_manage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     call = get_call_for_user(request, code, pk)
     if call.status == Competition.Status.DRAFT:
         return redirect("competitions:call_edit", code=code, pk=call.pk)
+    answered, earlier = thread_batch(_answered(call), request.GET.get("answered"))
     return render(
         request,
         "competitions/call_manage.html",
@@ -240,7 +253,11 @@ def call_manage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "call": call,
             "municipality": call.municipality,
             "phase": call.phase,
-            "questions": call.questions.all(),
+            # Questions waiting for an answer are work to do: all of them, the oldest
+            # first; the answered ones a batch at a time, as on the public page.
+            "open_questions": call.questions.filter(answer=""),
+            "answered": answered,
+            "earlier_answered": earlier,
             "amendments": call.amendments.all(),
             "history": AuditEvent.objects.for_object(call).select_related("actor")[:50],
             "answer_form": AnswerForm(),
@@ -340,6 +357,10 @@ def question_answer(request: HttpRequest, code: str, pk: int, question_id: int) 
     if form.is_valid():
         answer_question(question, text=form.cleaned_data["answer"], by=request)
         messages.success(request, _("The answer is published."))
+        # The latest answer is in the newest answered batch: the page opens at it.
+        anchor = f"question-{question.pk}"
     else:
         messages.error(request, _("Write the answer first."))
-    return redirect("competitions:call_manage", code=code, pk=call.pk)
+        anchor = f"answer-{question.pk}"
+    page = reverse("competitions:call_manage", kwargs={"code": code, "pk": call.pk})
+    return redirect(f"{page}#{anchor}")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +23,13 @@ from competitions.forms import (
     ProblemForm,
     ProgrammeForm,
 )
-from competitions.models import PriorityProblem, ProblemComment, ProblemSupport, Programme
+from competitions.models import (
+    Municipality,
+    PriorityProblem,
+    ProblemComment,
+    ProblemSupport,
+    Programme,
+)
 from competitions.permissions import (
     get_municipality_for_user,
     get_problem_for_user,
@@ -39,10 +46,34 @@ from competitions.services.problems import (
     update_problem,
 )
 from competitions.services.programmes import create_programme
+from competitions.views.territories import _matches as municipality_matches
 from municipal_order.lib.downloads import kind_of, private_file_response
 from municipal_order.lib.uploads import KINDS
 
 # --- public -------------------------------------------------------------------------
+
+# A thread (comments, questions) shows one batch at a time, the newest first, so that a
+# page weighs the same with eight comments or eight hundred.
+THREAD_BATCH = 20
+
+
+def thread_batch(items, number) -> tuple:
+    """The number-th batch of items counted back from the newest (items are ordered
+    newest first), in reading order; with how many the next, earlier batch holds.
+
+    Two queries at any size: the count and the batch.
+    """
+    page = Paginator(items, THREAD_BATCH).get_page(number)
+    page.object_list = list(page.object_list)[::-1]
+    earlier = min(THREAD_BATCH, page.paginator.count - page.end_index())
+    return page, earlier
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 @require_GET
@@ -52,7 +83,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("region"):
         problems = problems.filter(municipality__region=data["region"])
-    if data.get("municipality"):
+    if data.get("municipality"):  # a municipality's own link, or an older bookmark
         problems = problems.filter(municipality=data["municipality"])
     if data.get("sphere"):
         problems = problems.filter(sphere=data["sphere"])
@@ -60,6 +91,16 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         problems = problems.filter(status=data["status"])
     else:
         problems = problems.exclude(status=PriorityProblem.Status.ARCHIVED)
+    needle = (data.get("place") or "").strip().casefold()
+    if needle:
+        # Matched as the directory matches (Cyrillic and Ң Ө Ү fold), among the
+        # municipalities that have such problems only: one query at any size.
+        places = Municipality.objects.filter(pk__in=problems.values("municipality")).only(
+            "code", "name_ru", "name_ky", "name_en"
+        )
+        problems = problems.filter(
+            municipality__in=[m.pk for m in places if municipality_matches(m, needle)]
+        )
     if data.get("sort") == "new":
         problems = problems.order_by("-published_at", "-id")
     else:
@@ -67,28 +108,44 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(problems, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    everywhere = query.copy()
+    everywhere.pop("municipality", None)
     return render(
         request,
         "competitions/problem_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "municipality": data.get("municipality"),
+            "everywhere": everywhere.urlencode(),
+        },
     )
 
 
 @require_GET
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_public_problem(pk)
-    return render(request, "competitions/problem_detail.html", _detail_context(request, problem))
+    context = _detail_context(request, problem, comments=request.GET.get("comments"))
+    return render(request, "competitions/problem_detail.html", context)
 
 
-def _detail_context(request: HttpRequest, problem: PriorityProblem, **extra) -> dict:
+def _page_of(problem: PriorityProblem) -> str:
+    return reverse("competitions:problem_detail", kwargs={"pk": problem.pk})
+
+
+def _detail_context(request: HttpRequest, problem: PriorityProblem, comments=None, **extra) -> dict:
     user = request.user
     is_officer = staff_membership(user, problem.municipality) is not None or (
         user.is_authenticated and is_site_admin(user)
     )
+    newest_first = problem.comments.select_related("author").order_by("-created_at", "-id")
+    comment_page, earlier = thread_batch(newest_first, comments)
     return {
         "problem": problem,
         "target_groups": problem.target_groups.all(),
-        "comments": problem.comments.select_related("author"),
+        "comment_page": comment_page,
+        "earlier_comments": earlier,
         "supported": user.is_authenticated
         and ProblemSupport.objects.filter(problem=problem, user=user).exists(),
         "comment_form": extra.pop("comment_form", CommentForm()),
@@ -141,9 +198,10 @@ def problem_comment(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_public_problem(pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        add_comment(problem, user=request.user, text=form.cleaned_data["text"])
+        comment = add_comment(problem, user=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("Your comment is published."))
-        return redirect("competitions:problem_detail", pk=problem.pk)
+        # The newest batch holds it: the page opens at it.
+        return redirect(f"{_page_of(problem)}#comment-{comment.pk}")
     context = _detail_context(request, problem, comment_form=form)
     return render(request, "competitions/problem_detail.html", context, status=400)
 
@@ -281,7 +339,10 @@ def comment_hide(request: HttpRequest, code: str, pk: int, comment_id: int) -> H
         messages.success(request, _("The comment is hidden."))
     else:
         messages.error(request, _("Give a reason for hiding the comment."))
-    return redirect("competitions:problem_detail", pk=problem.pk)
+    # Back to the batch the officer was reading, at the comment.
+    batch = _page_number(request.POST.get("comments"))
+    query = f"?comments={batch}" if batch > 1 else ""
+    return redirect(f"{_page_of(problem)}{query}#comment-{comment.pk}")
 
 
 # --- programmes -----------------------------------------------------------------------
