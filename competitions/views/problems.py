@@ -46,7 +46,7 @@ from competitions.services.problems import (
     update_problem,
 )
 from competitions.services.programmes import create_programme
-from competitions.views.territories import _matches as municipality_matches
+from competitions.views.territories import municipality_matches
 from municipal_order.lib.downloads import kind_of, private_file_response
 from municipal_order.lib.uploads import KINDS
 

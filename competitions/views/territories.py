@@ -29,7 +29,7 @@ class _Listed(NamedTuple):
     region_id: int
 
 
-def _matches(municipality: _Listed | Municipality, needle: str) -> bool:
+def municipality_matches(municipality: _Listed | Municipality, needle: str) -> bool:
     # SQLite's LIKE folds only ASCII case; casefold() handles Cyrillic and Ң Ө Ү.
     names = (municipality.name_ru, municipality.name_ky, municipality.name_en, municipality.code)
     return any(needle in name.casefold() for name in names if name)
@@ -63,7 +63,7 @@ def municipality_page(
     ]
     needle = (q or "").strip().casefold()
     if needle:
-        rows = [row for row in rows if _matches(row, needle)]
+        rows = [row for row in rows if municipality_matches(row, needle)]
     rows.sort(key=lambda row: (region_keys[row.region_id], kyrgyz_sort_key(localized(row))))
     page = Paginator(rows, MUNICIPALITIES_PER_PAGE).get_page(page_number)
     if page.object_list:
