@@ -3,7 +3,8 @@
 
 50 organisations submit their complete drafts in the last second before a call's
 deadline, against gunicorn with the production settings (2 sync workers, the
-2-core target), while 20 visitors browse the public call pages. Measured: each
+2-core target), while 200 visitors browse the public pages (each a page, then
+~5 s reading: ~40 pages a second together). Measured: each
 submit's latency (send → response) as a ratio to /healthz in the same run, the
 status codes, and afterwards the reconciliation: every idempotency key sent has
 exactly one `BidSubmission`, each submitted before the deadline, 50 receipts, no 5xx.
@@ -28,6 +29,7 @@ import datetime
 import http.client
 import os
 import platform
+import random
 import re
 import secrets
 import shutil
@@ -625,6 +627,7 @@ def storm(
     browsers: int,
     ledger: RedisLedger,
     server_pid: int,
+    think: float = 5.0,
 ) -> Storm:
     go = threading.Event()
     stop = threading.Event()
@@ -639,14 +642,19 @@ def storm(
         applicant.answer = fetch(port, "POST", path, cookies=applicant.cookies, form=form)
 
     def browser(n: int) -> None:
-        pages = ["/calls/", f"/calls/{call_id}/"]
+        """A visitor: a page, then a pause to read it (uniform 0–2×`think` s, so
+        `browsers` visitors ask about browsers/think pages a second together)."""
+        pages = ["/calls/", f"/calls/{call_id}/", "/problems/", "/"]
+        pace = random.Random(n)
         i = n
+        stop.wait(pace.uniform(0, think))  # arrivals spread, not in step
         while not stop.is_set():
-            answer = fetch(port, "GET", pages[i % 2])
+            answer = fetch(port, "GET", pages[i % len(pages)])
             i += 1
             if go.is_set():
                 with lock:
                     browse.append(answer)
+            stop.wait(pace.uniform(0, 2 * think))
 
     def prober() -> None:
         while not stop.is_set():
@@ -1089,7 +1097,14 @@ def run(args: argparse.Namespace, bench_url: str, redis_url: str, tmp: Path, hel
     print(f"storm: releasing the submits in {release_at - time.time():.0f} s")
     assert held.ledger is not None
     result = storm(
-        server.port, applicants, call_id, release_at, args.browsers, held.ledger, server.process.pid
+        server.port,
+        applicants,
+        call_id,
+        release_at,
+        args.browsers,
+        held.ledger,
+        server.process.pid,
+        think=args.think,
     )
     reconciliation = reconcile(call_id, applicants, deadline)
     report(
@@ -1111,7 +1126,8 @@ def run(args: argparse.Namespace, bench_url: str, redis_url: str, tmp: Path, hel
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--organisations", type=int, default=50)
-    parser.add_argument("--browsers", type=int, default=20)
+    parser.add_argument("--browsers", type=int, default=200, help="visitors browsing meanwhile")
+    parser.add_argument("--think", type=float, default=5.0, help="a visitor's mean pause, s")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lead", type=float, default=90.0, help="deadline this far ahead, s")
     parser.add_argument("--send-before", type=float, default=1.0, help="s before the deadline")
