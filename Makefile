@@ -18,7 +18,7 @@ TYPED_PATHS = $(wildcard $(foreach app,$(TYPED_APPS),$(foreach layer,services pe
 SECURITY_PATHS := accounts applications audit competitions documents evaluation monitoring notifications municipal_order scripts
 
 .DEFAULT_GOAL := help
-.PHONY: help sysdeps css setup run test lint typecheck security format messages makemessages bench clean worker beat
+.PHONY: help sysdeps css setup run test lint typecheck security format messages makemessages bench bench-data clean worker beat
 
 help:
 	@echo "make run    set everything up and serve the portal with demo data on http://127.0.0.1:$(PORT)/"
@@ -69,6 +69,13 @@ test: setup
 bench: setup
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_storm.py
+
+# National-scale benchmark data (municipal_order/benchdata.py) on a migrated, empty
+# database: DATABASE_URL=postgres://…/<db> DEBUG=1 make bench-data BENCH_DATA_ARGS="--scale 1".
+# --scale N multiplies the public content (municipalities, problems, questions); --force
+# adds to a database that already has calls; --tiny makes about 10 calls.
+bench-data: setup
+	$(BIN)/python manage.py bench_data $(BENCH_DATA_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
