@@ -51,7 +51,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, models, reset_queries, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -767,6 +767,7 @@ class Generator:
                 self._problem_chunk(chunk, first, spheres, groups)
             self.audit.flush()
             self.notes.flush()
+            reset_queries()
         # Programmes list their municipalities' public problems.
         rows = [(muni.programme, pid) for muni in self.munis for pid, _at in muni.problems]
         for i in range(0, len(rows), 20_000):
@@ -915,6 +916,7 @@ class Generator:
                 self._call_chunk(plans[i : i + CALL_CHUNK])
                 self.notes.flush()
             self.audit.flush()
+            reset_queries()  # DEBUG=1 keeps the last 9,000 statements: big bulk inserts
             done = min(i + CALL_CHUNK, len(plans))
             if done % (CALL_CHUNK * 8) == 0 or done == len(plans):
                 self.out(
