@@ -1033,7 +1033,7 @@ class Generator:
         # Criteria, commission, problems addressed, questions.
         criteria, seats, links, questions = [], [], [], []
         for call, d in zip(calls, plans, strict=True):
-            weights = rng.choice(((40, 30, 30), (50, 25, 25), (30, 30, 20, 20)))
+            weights = rng.choice(((40, 30, 30), (50, 25, 25), (40, 30, 30), (30, 30, 20, 20)))
             d["criteria"] = [
                 Criterion(
                     competition_id=call.pk,
@@ -1183,8 +1183,8 @@ class Generator:
                 submit = False
             elif phase == "accepting":
                 submit = rng.random() < 0.55
-            else:
-                submit = rng.random() < 0.85
+            else:  # ≈100,000 scores and ≈5,000 projects at scale 1
+                submit = rng.random() < 0.72
             out.append(self._bid(call, d, org, submit))
         return out
 
