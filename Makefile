@@ -66,9 +66,13 @@ run: setup staticfiles/.collected
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# About 25 minutes on the 2-core machine: the demo pages and PDFs (SQLite), the deadline
+# storm, then every page type at two national scales (two databases built by bench_data)
+# on PostgreSQL + gunicorn; the last step rewrites the table in docs/performance.md.
 bench: setup
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_storm.py
+	$(BIN)/python scripts/bench_pages.py
 
 # National-scale benchmark data (municipal_order/benchdata.py) on a migrated, empty
 # database: DATABASE_URL=postgres://…/<db> DEBUG=1 make bench-data BENCH_DATA_ARGS="--scale 1".

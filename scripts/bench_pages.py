@@ -106,14 +106,25 @@ def probe(database_url: str) -> dict[str, Any]:
 def users() -> dict[str, Any]:
     """One user per persona, the busiest of their kind (made if the data has none)."""
     from django.db.models import Count
+    from django.utils import timezone
 
     from accounts.models import User
-    from applications.models import OrganizationMember
+    from applications.models import Bid, OrganizationMember
     from competitions.models import MinistryStaff, MunicipalStaff
 
+    # The editor of the draft with the most budget lines among calls still open (the
+    # budget step's worst case), else of the organisation with the most bids.
+    draft = (
+        Bid.objects.filter(status="draft", competition__closes_at__gt=timezone.now())
+        .annotate(n=Count("budget_lines"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    editors = OrganizationMember.objects.filter(role__in=["admin", "editor"])
+    if draft is not None:
+        editors = editors.filter(organization=draft.organization_id)
     ngo = (
-        OrganizationMember.objects.filter(role__in=["admin", "editor"])
-        .annotate(n=Count("organization__bids"))
+        editors.annotate(n=Count("organization__bids"))
         .order_by("-n", "pk")
         .select_related("user")
         .first()
