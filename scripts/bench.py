@@ -142,10 +142,17 @@ def main() -> None:
     for url, median, queries in rows:
         print(f"{url:45} {median * 1000:10.1f} {median / base:10.1f} {queries:8}")
     with plain_static:
-        protocol_s, protocol_pages = bench_protocol(200)
+        evaluation = closed_call(200)
+        protocol_s, protocol_pages = bench_document("evaluation-protocol", evaluation)
+        consolidated_s, consolidated_pages = bench_document("evaluation-consolidated", evaluation)
     print(
         f"\n{'PDF: protocol of a 200-bid call (context + render)':45} {protocol_s * 1000:10.1f} "
         f"ms, {protocol_pages} pages (target <= 5000 ms)"
+    )
+    print(
+        f"{'PDF: consolidated sheet of a 200-bid call':45} {consolidated_s * 1000:10.1f} "
+        f"ms, {consolidated_pages} pages ({consolidated_s / consolidated_pages * 1000:.0f} "
+        f"ms a page; the protocol {protocol_s / protocol_pages * 1000:.0f})"
     )
     with plain_static:
         queueing = bench_queueing(args.repeat)
@@ -164,18 +171,27 @@ def main() -> None:
 def bench_protocol(bids: int, repeat: int = 3) -> tuple[float, int]:
     """(median s, pages) of building the evaluation protocol's HTML (context and
     templates, in Russian) and rendering it with WeasyPrint, for a closed call of
-    `bids` admitted bids written straight to the tables: three seats, a recusal on
-    every tenth bid, a result on each."""
+    `bids` admitted bids (see `closed_call`)."""
+    return bench_document("evaluation-protocol", closed_call(bids), repeat)
+
+
+def closed_call(bids: int):
+    """The CallEvaluation of a closed call of `bids` admitted bids written straight to
+    the tables: three seats, a recusal on every tenth bid, a submitted score sheet of
+    every other seat on each bid, a result on each."""
     from decimal import Decimal
 
     from django.utils import timezone
 
     from applications.models import Bid, BidSubmission
     from competitions.models import CommissionMember, Competition, Municipality
-    from documents.models import GeneratedDocument
-    from documents.services import build_html
-    from evaluation.models import BidResult, CallEvaluation, ConflictDeclaration
-    from municipal_order.lib.pdf import render_pdf
+    from evaluation.models import (
+        BidResult,
+        CallEvaluation,
+        ConflictDeclaration,
+        Score,
+        ScoreSheet,
+    )
     from tests.factories import (
         CompetitionFactory,
         MunicipalityFactory,
@@ -204,7 +220,7 @@ def bench_protocol(bids: int, repeat: int = 3) -> tuple[float, int]:
     submissions = BidSubmission.objects.bulk_create(
         BidSubmission(
             bid=b,
-            receipt_number=f"B-{i:04d}",
+            receipt_number=f"B{call.pk}-{i:04d}",
             idempotency_key=f"bench-{call.pk}-{i}",
             submitted_at=now - datetime.timedelta(days=35, minutes=i),
             content={"title": f"Проект номер {i}: наставники и кружки для подростков"},
@@ -246,12 +262,34 @@ def bench_protocol(bids: int, repeat: int = 3) -> tuple[float, int]:
         )
         for s in submissions[::10]
     )
+    criteria = list(call.criteria.order_by("position", "pk"))
+    sheets = ScoreSheet.objects.bulk_create(
+        ScoreSheet(seat=seat, submission=s, submitted_at=now, version=1)
+        for i, s in enumerate(submissions)
+        for seat in seats
+        if i % 10 or seat != seats[2]
+    )
+    Score.objects.bulk_create(
+        Score(sheet=sheet, criterion=c, value=(sheet.pk + c.pk) % 10 + 1)
+        for sheet in sheets
+        for c in criteria
+    )
+    return evaluation
+
+
+def bench_document(kind: str, evaluation, repeat: int = 3) -> tuple[float, int]:
+    """(median s, pages) of building a call evaluation's document (HTML in Russian,
+    then WeasyPrint)."""
+    from documents.models import GeneratedDocument
+    from documents.services import build_html
+    from municipal_order.lib.pdf import render_pdf
+
     doc = GeneratedDocument(
-        kind="evaluation-protocol",
+        kind=kind,
         object_type="evaluation.callevaluation",
         object_id=str(evaluation.pk),
         language="ru",
-        title="Протокол",
+        title={"evaluation-protocol": "Протокол"}.get(kind, "Сводный оценочный лист"),
     )
     times, pages = [], 0
     for _ in range(repeat):
