@@ -229,7 +229,13 @@ def sample_pages() -> list[tuple[str, str, str]]:
     if draft is not None:
         pages.append(("bid budget step", "ngo", f"/bids/{draft.pk}/edit/budget/"))
     workspace = f"/municipalities/{code}/workspace/"
-    own_call = Competition.objects.filter(municipality__code=code).order_by("-pk").first()
+    own_call = (
+        Competition.objects.filter(municipality__code=code)
+        .exclude(status="draft")  # a draft's page is its form
+        .annotate(n=Count("questions"))
+        .order_by("-n", "-pk")
+        .first()
+    )
     pages += [
         ("officer home", "officer", "/accounts/"),
         ("workspace", "officer", workspace),
@@ -273,13 +279,14 @@ def raw_sql_ratios(repeat: int = 15) -> list[dict[str, Any]]:
             "problems list (20 most supported)",
             lambda: list(
                 PriorityProblem.objects.public()
+                .exclude(status="archived")
                 .select_related("municipality", "sphere")
-                .order_by("-support_count", "-published_at")[:20]
+                .order_by("-support_count", "-published_at", "-id")[:20]
             ),
             "SELECT p.*, m.*, s.* FROM competitions_priorityproblem p JOIN "
             "competitions_municipality m ON m.id = p.municipality_id JOIN competitions_sphere s "
-            "ON s.id = p.sphere_id WHERE p.status <> 'draft' "
-            "ORDER BY p.support_count DESC, p.published_at DESC LIMIT 20",
+            "ON s.id = p.sphere_id WHERE NOT (p.status = 'draft') AND NOT (p.status = 'archived') "
+            "ORDER BY p.support_count DESC, p.published_at DESC, p.id DESC LIMIT 20",
         ),
         (
             "municipality directory (a page of 50)",
