@@ -602,6 +602,8 @@ class Generator:
                     source="bench_data (synthetic)",
                 )
             )
+        for row in rows:
+            row.refresh_listing()  # what save() does, which bulk inserts skip
         self.count.insert(Municipality, rows)
         self.munis = [
             Muni(pk, region, name)

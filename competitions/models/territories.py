@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from municipal_order.lib.i18n import LocalizedName
+from municipal_order.lib.i18n import LocalizedName, kyrgyz_collation_key, localized
+
+# Between the names in Municipality.search_text: a search (one line) never spans two.
+SEARCH_SEPARATOR = "\n"
 
 
 class Region(LocalizedName, models.Model):
@@ -52,7 +56,21 @@ class District(LocalizedName, models.Model):
         return self.name
 
 
+def search_needle(text: str | None) -> str:
+    """A search as `Municipality.search_text` holds the names: one line, case-folded."""
+    return " ".join((text or "").split()).casefold()
+
+
 class MunicipalityQuerySet(models.QuerySet["Municipality"]):
+    def matching(self, text: str | None) -> MunicipalityQuerySet:
+        """Those whose name in any language, or code, contains `text`, case aside.
+
+        SQL's own case folding is ASCII-only on SQLite and misses nothing else on
+        PostgreSQL, but the derived `search_text` makes both fold Ң Ө Ү alike.
+        """
+        needle = search_needle(text)
+        return self.filter(search_text__contains=needle) if needle else self
+
     def valid_on(self, day: datetime.date | None = None) -> MunicipalityQuerySet:
         day = day or timezone.localdate()
         return self.filter(Q(valid_from__lte=day) | Q(valid_from__isnull=True)).filter(
@@ -103,8 +121,19 @@ class Municipality(LocalizedName, models.Model):
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     source = models.CharField(_("source of the record"), max_length=255, blank=True)
+    # Derived from the names by `save()` (`refresh_listing`), so that lists sort in the
+    # Kyrgyz alphabet, search without case (Ң Ө Ү) and page in SQL: the name each
+    # language shows (`localized`'s fallbacks) as a `kyrgyz_collation_key`, and the
+    # names and code case-folded.
+    sort_key_ru = models.TextField(editable=False, default="")
+    sort_key_ky = models.TextField(editable=False, default="")
+    sort_key_en = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
 
     objects = MunicipalityQuerySet.as_manager()
+
+    LISTING_FIELDS = ("sort_key_ru", "sort_key_ky", "sort_key_en", "search_text")
+    _NAME_FIELDS = frozenset({"name_ru", "name_ky", "name_en", "code"})
 
     class Meta:
         verbose_name = _("municipality")
@@ -124,6 +153,21 @@ class Municipality(LocalizedName, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_listing()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self._NAME_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *self.LISTING_FIELDS}
+        super().save(*args, **kwargs)
+
+    def refresh_listing(self) -> None:
+        """Recompute the LISTING_FIELDS from the names and the code."""
+        for lang in ("ru", "ky", "en"):
+            with translation.override(lang):
+                setattr(self, f"sort_key_{lang}", kyrgyz_collation_key(localized(self)))
+        names = (self.name_ru, self.name_ky, self.name_en, self.code)
+        self.search_text = SEARCH_SEPARATOR.join(name.casefold() for name in names if name)
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()

@@ -46,7 +46,6 @@ from competitions.services.problems import (
     update_problem,
 )
 from competitions.services.programmes import create_programme
-from competitions.views.territories import municipality_matches
 from municipal_order.lib.downloads import kind_of, private_file_response
 from municipal_order.lib.uploads import KINDS
 
@@ -91,15 +90,10 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         problems = problems.filter(status=data["status"])
     else:
         problems = problems.exclude(status=PriorityProblem.Status.ARCHIVED)
-    needle = (data.get("place") or "").strip().casefold()
-    if needle:
-        # Matched as the directory matches (Cyrillic and Ң Ө Ү fold), among the
-        # municipalities that have such problems only: one query at any size.
-        places = Municipality.objects.filter(pk__in=problems.values("municipality")).only(
-            "code", "name_ru", "name_ky", "name_en"
-        )
+    if (data.get("place") or "").strip():
+        # Matched as the directory matches (Cyrillic and Ң Ө Ү fold).
         problems = problems.filter(
-            municipality__in=[m.pk for m in places if municipality_matches(m, needle)]
+            municipality__in=Municipality.objects.matching(data.get("place"))
         )
     if data.get("sort") == "new":
         problems = problems.order_by("-published_at", "-id")

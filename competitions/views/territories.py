@@ -2,37 +2,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
+from itertools import takewhile
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from competitions.forms import MunicipalityFilterForm
 from competitions.models import Municipality, PriorityProblem, Region
-from municipal_order.lib.i18n import kyrgyz_sort_key, localized
+from municipal_order.lib.i18n import kyrgyz_sort_key
 
 # Municipalities a list page shows at once: about 30 KB of cards, fine on a phone.
 MUNICIPALITIES_PER_PAGE = 50
-
-
-class _Listed(NamedTuple):
-    """What searching and ordering a municipality need: a light row, not a model."""
-
-    pk: int
-    code: str
-    name_ru: str
-    name_ky: str
-    name_en: str
-    region_id: int
-
-
-def municipality_matches(municipality: _Listed | Municipality, needle: str) -> bool:
-    # SQLite's LIKE folds only ASCII case; casefold() handles Cyrillic and Ң Ө Ү.
-    names = (municipality.name_ru, municipality.name_ky, municipality.name_en, municipality.code)
-    return any(needle in name.casefold() for name in names if name)
 
 
 def _region_key(region: Region) -> tuple:
@@ -52,26 +36,28 @@ def municipality_page(
     is a full Municipality with its region and district. Also returns how many matches
     each region id has on all pages.
 
-    Neither the case-insensitive search (Ң Ө Ү) nor the Kyrgyz order is SQL's, so every
-    candidate is read as a light row (one query) and searched and sorted here; only the
-    page's rows are then read in full (one query): the count of queries does not grow
-    with the data, and neither does the page.
+    Neither the case-insensitive search (Ң Ө Ү) nor the Kyrgyz order is SQL's own, so
+    both read columns the model derives from the names (`Municipality.refresh_listing`):
+    the search a case-folded text, the order a collation key per language. The few
+    regions are ranked here. Three queries whatever the data: the counts per region,
+    the page's count and the page itself.
     """
-    region_keys = {region.pk: _region_key(region) for region in regions}
-    rows = [
-        _Listed(*row) for row in municipalities.order_by().values_list(*_Listed._fields).iterator()
-    ]
-    needle = (q or "").strip().casefold()
-    if needle:
-        rows = [row for row in rows if municipality_matches(row, needle)]
-    rows.sort(key=lambda row: (region_keys[row.region_id], kyrgyz_sort_key(localized(row))))
-    page = Paginator(rows, MUNICIPALITIES_PER_PAGE).get_page(page_number)
-    if page.object_list:
-        full = Municipality.objects.select_related("region", "district").in_bulk(
-            [row.pk for row in page.object_list]
-        )
-        page.object_list = [full[row.pk] for row in page.object_list]
-    return page, Counter(row.region_id for row in rows)
+    ranked = sorted(regions, key=_region_key)
+    region_rank = Case(
+        *[When(region_id=region.pk, then=Value(rank)) for rank, region in enumerate(ranked)],
+        default=Value(len(ranked)),
+        output_field=IntegerField(),
+    )
+    municipalities = municipalities.matching(q)
+    counts = dict(municipalities.order_by().values_list("region_id").annotate(Count("pk")))
+    # In the page order, which tells where a region begins without reading its rows.
+    per_region = Counter({r.pk: counts[r.pk] for r in ranked if r.pk in counts})
+    lang = (get_language() or "ru").split("-")[0]
+    sort_key = f"sort_key_{lang}" if lang in ("ru", "ky", "en") else "sort_key_ru"
+    ordered = municipalities.select_related("region", "district").order_by(
+        region_rank, sort_key, "pk"
+    )
+    return Paginator(ordered, MUNICIPALITIES_PER_PAGE).get_page(page_number), per_region
 
 
 def query_without_page(request: HttpRequest) -> str:
@@ -104,11 +90,13 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
         groups.setdefault(regions[m.region_id], []).append(m)
     for region in groups:
         region.matching = per_region[region.pk]
-    if page.has_previous():
-        # The page's first region may have begun on the page before.
-        before = page.paginator.object_list[page.start_index() - 2]
-        if before.region_id == page.object_list[0].region_id:
-            regions[before.region_id].continued = True
+    if page.object_list and page.has_previous():
+        # The page's first region may have begun on the page before: it has if fewer
+        # rows than come before the page belong to the regions ranked before it.
+        first = page.object_list[0].region_id
+        ahead = takewhile(lambda region_count: region_count[0] != first, per_region.items())
+        if sum(count for _pk, count in ahead) < page.start_index() - 1:
+            regions[first].continued = True
     return render(
         request,
         "competitions/municipality_list.html",

@@ -29,6 +29,16 @@ def kyrgyz_sort_key(text: str) -> tuple:
     return tuple(key)
 
 
+def kyrgyz_collation_key(text: str) -> str:
+    """`kyrgyz_sort_key` as a string that sorts the same way in any database.
+
+    Each character becomes seven lowercase hex digits (its class, then its rank or
+    code point), so comparing the strings compares the tuples; hex digits keep the
+    order under every collation, "C" and the linguistic ones alike.
+    """
+    return "".join(f"{cls}{value:06x}" for cls, value in kyrgyz_sort_key(text))
+
+
 def localized(obj: object, field: str = "name") -> str:
     """Pick obj.<field>_<lang> for the active language, falling back to ru then en."""
     lang = (get_language() or "ru").split("-")[0]

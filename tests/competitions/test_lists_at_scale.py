@@ -12,9 +12,12 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from competitions.models import Municipality
 from competitions.views.territories import MUNICIPALITIES_PER_PAGE as PER_PAGE
+from municipal_order.lib.i18n import kyrgyz_collation_key, kyrgyz_sort_key
 from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +30,10 @@ BYTE_BUDGET = 120_000
 
 def add_municipalities(region, count: int, **names) -> None:
     """`count` more municipalities in `region`, in one INSERT."""
-    Municipality.objects.bulk_create(MunicipalityFactory.build_batch(count, region=region, **names))
+    rows = MunicipalityFactory.build_batch(count, region=region, **names)
+    for row in rows:
+        row.refresh_listing()  # what save() does, which bulk_create skips
+    Municipality.objects.bulk_create(rows)
 
 
 def queries(client, url: str, **params) -> int:
@@ -198,3 +204,44 @@ def test_ministry_staff_get_a_labelled_search_box(ministry, cast):
     html = ministry.get(MINE).content.decode()
     assert '<label class="form-label" for="id_q">Search</label>' in html
     assert 'role="search"' in html
+
+
+# --- the Kyrgyz order and search, in SQL ------------------------------------------------
+
+LETTERS = "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюяАНҢОӨУҮ aZ09-ʼ\U0001f600"
+
+
+@given(st.lists(st.text(alphabet=LETTERS, max_size=12), min_size=2, max_size=20))
+def test_the_collation_key_sorts_as_the_kyrgyz_key(names):
+    assert sorted(names, key=kyrgyz_collation_key) == sorted(names, key=kyrgyz_sort_key)
+
+
+@pytest.mark.parametrize(
+    "language, field", [("ky", "name_ky"), ("ru", "name_ru"), ("en", "name_en")]
+)
+def test_the_directory_lists_in_the_kyrgyz_alphabet_in_each_language(cast, client, language, field):
+    names = ["Үч-Терек", "Уч-Кайнар", "Өзгөн", "Ош", "Ноокат", "Ңа", "Ак-Суу", "Zhany-Aryk"]
+    for n, name in enumerate(names):
+        own = {"name_ru": "", "name_ky": "-", "name_en": "", field: name}
+        MunicipalityFactory(region=cast.region_y, code=f"ORD-{n}", **own)
+    client.cookies["mo_language"] = language
+    response = client.get(DIRECTORY, {"region": cast.region_y.pk, "q": "", "page": 1})
+    listed = [m.code for m in response.context["page"].object_list if m.code.startswith("ORD-")]
+    expected = sorted(range(len(names)), key=lambda n: kyrgyz_sort_key(names[n]))
+    assert listed == [f"ORD-{n}" for n in expected]
+
+
+def test_renaming_refreshes_the_order_and_the_search(cast):
+    municipality = cast.municipality_a
+    municipality.name_ky = "Өрнөк айыл аймагы"
+    municipality.save(update_fields=["name_ky"])  # as the territory import saves
+    municipality.refresh_from_db()
+    assert municipality.sort_key_ky == kyrgyz_collation_key("Өрнөк айыл аймагы")
+    assert Municipality.objects.matching("  ӨРНӨК   айыл ").get() == municipality
+    assert not Municipality.objects.matching("орнок").exists()
+
+
+def test_a_search_never_spans_two_names(cast):
+    municipality = cast.municipality_a
+    tail, head = municipality.name_ru[-3:], municipality.name_ky[:3]
+    assert not Municipality.objects.matching(f"{tail}\n{head}").exists()
