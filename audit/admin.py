@@ -38,7 +38,18 @@ def _recordable(obj: models.Model, names: list[str]) -> tuple[list[str], list[st
     return concrete, other
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class PortalModelAdmin(admin.ModelAdmin):
+    """The portal's admin lists: 50 rows a page, and no count of the whole table.
+
+    At national scale a page of 100 rows took 160-250 ms to render (docs/performance.md);
+    a filtered list's "N total" would count every row of the table once more.
+    """
+
+    list_per_page = 50
+    show_full_result_count = False
+
+
+class AuditedModelAdmin(PortalModelAdmin):
     """A ModelAdmin whose every write is an `admin.<model>.<verb>` audit row."""
 
     def _action(self, verb: str) -> str:
@@ -92,7 +103,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 self.delete_model(request, obj)
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
+class ReadOnlyModelAdmin(PortalModelAdmin):
     """Visible to administrators; changed only through the portal's audited services."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

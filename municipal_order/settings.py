@@ -110,6 +110,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's plain widgets written in Python, the same markup at a third of the cost
+# (municipal_order/lib/renderers.py); every other form template as before.
+FORM_RENDERER = "municipal_order.lib.renderers.FastWidgetRenderer"
+
 # --- Database -----------------------------------------------------------------
 # SQLite by default (zero set-up); DATABASE_URL=postgres://… in production and CI.
 DATABASES = {

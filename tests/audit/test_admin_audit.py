@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 
 from applications.models import Organization, OrganizationMember
+from audit.admin import PortalModelAdmin
 from audit.models import AuditEvent
 from competitions.models import MunicipalStaff
+from tests.factories import MunicipalityFactory
+
+# The portal's own apps: every model they show in the admin uses the portal's lists.
+PORTAL_APPS = {"accounts", "audit", "documents", "notifications", "competitions", "applications"}
+PORTAL_APPS |= {"evaluation", "monitoring", "opendata"}
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +140,16 @@ def test_an_editable_inline_on_an_audited_admin_fails_the_system_check():
     from applications.admin import OrganizationAdmin
 
     assert OrganizationAdmin(Organization, django_admin.site).check() == []
+
+
+def test_every_admin_list_shows_50_rows_without_counting_the_whole_table(admin_client, cast):
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label in PORTAL_APPS:
+            assert isinstance(model_admin, PortalModelAdmin), model
+    MunicipalityFactory.create_batch(55, region=cast.region_c)
+    page = admin_client.get(
+        "/admin/competitions/municipality/", {"region__id__exact": cast.region_c.pk}
+    )
+    assert page.status_code == 200
+    assert len(page.context["cl"].result_list) == 50
+    assert page.context["cl"].full_result_count is None  # "N total" not counted
