@@ -290,9 +290,14 @@ def raw_sql_ratios(repeat: int = 15) -> list[dict[str, Any]]:
         ),
         (
             "municipality directory (a page of 50)",
-            lambda: list(Municipality.objects.select_related("region").order_by("pk")[:50]),
+            # The view's order: region, then the stored Kyrgyz-alphabet key.
+            lambda: list(
+                Municipality.objects.select_related("region").order_by(
+                    "region_id", "sort_key_ru", "pk"
+                )[:50]
+            ),
             "SELECT m.*, r.* FROM competitions_municipality m JOIN competitions_region r "
-            "ON r.id = m.region_id ORDER BY m.id LIMIT 50",
+            "ON r.id = m.region_id ORDER BY m.region_id, m.sort_key_ru, m.id LIMIT 50",
         ),
     ]
     out = []
