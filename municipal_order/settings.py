@@ -39,6 +39,10 @@ SITE_URL = (
     os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
 ).rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Муниципальный социальный заказ")
+# The OCDS prefix of this publisher (docs/opendata.md): a call's ocid is
+# "<prefix>-<call id>". Register a prefix with the Open Contracting Partnership before
+# publishing for real; once data is out, never change it (every ocid would change).
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-kgmso1")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
     "applications",
     "evaluation",
     "monitoring",
+    "opendata",
 ]
 
 MIDDLEWARE = [

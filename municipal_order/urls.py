@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("evaluation.urls")),
     path("", include("monitoring.urls")),
+    path("opendata/", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]
 

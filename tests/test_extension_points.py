@@ -35,12 +35,13 @@ def test_the_later_apps_register_their_panels_and_handlers():
     # applications' bids; monitoring's funded projects (18); evaluation's results (19:
     # where the commission stands, then the selection) and admission (20); on the
     # officer's call page the commission's declarations and quorum (21) and the
-    # projects to make (30).
+    # projects to make (30); open data's OCDS links last on the call page (90).
     assert [p.key for p in extensions.CALL_PAGE.panels()] == [
         "bids",
         "projects",
         "results",
         "admission",
+        "opendata",
     ]
     assert [p.key for p in extensions.CALL_MANAGE.panels()] == [
         "bids",

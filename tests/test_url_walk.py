@@ -47,6 +47,9 @@ PUBLIC = {
     "competitions:call_list",
     "competitions:call_detail",
     "audit:anchor",
+    "opendata:release_package",
+    "opendata:record_package",
+    "opendata:bulk_release_package",
 }
 SKIP_NAMESPACES = {"admin"}  # Django's admin guards itself (tests/test_private_pages.py)
 
@@ -100,6 +103,8 @@ def sample_kwargs(
         "photo_id": "00000000-0000-4000-8000-000000000000",
         "report_id": "1",
         "file_id": "00000000-0000-4000-8000-000000000000",
+        # Open data: the world's call as an OCDS ocid.
+        "ocid": f"ocds-kgmso1-{call.pk}",
         "token": "not-a-valid-token",
         "uidb64": "MQ",
     }
