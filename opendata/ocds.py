@@ -232,34 +232,43 @@ def award_id(result: BidResult) -> str:
     return f"award-{result.pk}"
 
 
+def _award(result: BidResult, status: str, date: str) -> Json:
+    return {
+        "id": award_id(result),
+        "title": result.submission.content.get("title", "") or None,
+        "status": status,
+        "date": date,
+        "value": money(result.awarded or result.approved or result.requested),
+        "suppliers": [_org_ref(result.submission.bid.organization)],
+    }
+
+
 def award_release(call: Competition) -> Json:
     """The selected bids once the results are published, pending: an appeal may still
-    change them (the award becomes active in `award_final_release`)."""
+    change them (they become active in `award_final_release`). A corrected edition of
+    the results is a new release, dated by its last change, in which a bid selected
+    before and no longer is a cancelled award."""
     evaluation = call.evaluation  # releases_for checked it is there
     assert call.results_published_at is not None
+    changes = evaluation.all_changes  # type: ignore[attr-defined]
+    date = max([call.results_published_at, *(c.created_at for c in changes)])
+    once_selected = {
+        c.submission_id for c in changes if c.before.get("status") == BidResult.Status.SELECTED
+    }
     selected = _selected(call)
-    published = rfc3339(call.results_published_at)
-    awards = []
-    for result in selected:
-        organization = result.submission.bid.organization
-        awards.append(
-            {
-                "id": award_id(result),
-                "title": result.submission.content.get("title", "") or None,
-                "status": "pending",
-                "date": published,
-                "value": money(result.awarded or result.approved or result.requested),
-                "suppliers": [_org_ref(organization)],
-            }
-        )
-    # A corrected edition of the results is a new release of the stage.
-    stage = f"award-{evaluation.edition}"
-    release = _release(call, stage, call.results_published_at, ["award", "tenderUpdate"])
+    dropped = [
+        r
+        for r in evaluation.all_results  # type: ignore[attr-defined]
+        if r.submission_id in once_selected and r.status != BidResult.Status.SELECTED
+    ]
+    awards = [_award(r, "pending", rfc3339(call.results_published_at)) for r in selected]
+    awards += [_award(r, "cancelled", rfc3339(date)) for r in dropped]
+    release = _release(call, f"award-{evaluation.edition}", date, ["award", "tenderUpdate"])
     release["tender"] = {"id": str(call.pk), "status": "complete" if selected else "unsuccessful"}
     release["awards"] = awards
     release["parties"] = [
         _org_party(r.submission.bid.organization, "tenderer", "supplier") for r in selected
-    ]
+    ] + [_org_party(r.submission.bid.organization, "tenderer") for r in dropped]
     return release
 
 
@@ -268,7 +277,11 @@ def award_final_release(call: Competition) -> Json:
     awards come into force. Dated at the end of the appeal window, the first moment
     they could."""
     assert call.results_published_at is not None
-    date = max(call.appeal_deadline or call.results_published_at, call.results_published_at)
+    changes = call.evaluation.all_changes  # type: ignore[attr-defined]
+    date = max(
+        [call.appeal_deadline or call.results_published_at, call.results_published_at]
+        + [c.created_at for c in changes]
+    )
     release = _release(call, "award-final", date, ["awardUpdate"])
     release["awards"] = [{"id": award_id(r), "status": "active"} for r in _selected(call)]
     return release

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 
 from applications.models import Bid
 from competitions.models import Competition, PriorityProblem
-from evaluation.models import BidResult
+from evaluation.models import BidResult, ResultChange
 from monitoring.models import Payment, Project, Tranche
 from municipal_order.lib.dates import BISHKEK
 
@@ -87,6 +87,12 @@ def _ocds_calls() -> QuerySet[Competition]:
                 "evaluation__results",
                 queryset=BidResult.objects.select_related("submission__bid__organization"),
                 to_attr="all_results",
+            ),
+            # Corrections of published results (an upheld appeal): what was selected once.
+            Prefetch(
+                "evaluation__changes",
+                queryset=ResultChange.objects.order_by("edition", "created_at", "pk"),
+                to_attr="all_changes",
             ),
             Prefetch("projects", queryset=projects, to_attr="signed_projects"),
         )

@@ -153,3 +153,59 @@ def test_after_the_deadline_the_applicants_are_public_but_no_result(
     assert update["tender"]["numberOfTenderers"] == 2
     assert not any("awards" in r or "contracts" in r for r in package["releases"])
     assert call.closes_at == DEADLINE
+
+
+def test_while_appeals_may_be_filed_the_awards_are_pending(client, published_call):
+    assert published_call.phase.results_published and not published_call.phase.is_final
+    package, _ = get_json(client, release_url(published_call))
+    assert_valid_release_package(package)
+    (award,) = releases_tagged(package, "award")
+    assert {a["status"] for a in award["awards"]} == {"pending"}
+    assert not releases_tagged(package, "awardUpdate")
+    assert not releases_tagged(package, "contract")
+
+
+def test_a_corrected_edition_cancels_an_award_that_lost_its_selection(
+    client, cast, published_call, their_submission
+):
+    from django.utils import timezone
+
+    from evaluation.models import BidResult, CallEvaluation, ResultChange
+
+    first, _ = get_json(client, release_url(published_call))
+    (first_award,) = releases_tagged(first, "award")
+    # What republishing after an upheld appeal leaves (evaluation.services.appeals).
+    evaluation = CallEvaluation.objects.get(competition=published_call)
+    result = BidResult.objects.get(submission=their_submission)
+    ResultChange.objects.create(
+        evaluation=evaluation,
+        submission=their_submission,
+        edition=2,
+        before={"status": "selected"},
+        after={"status": "reserve"},
+        reason="Апелляция удовлетворена",
+        created_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    BidResult.objects.filter(pk=result.pk).update(status="reserve", awarded=None)
+    CallEvaluation.objects.filter(pk=evaluation.pk).update(edition=2)
+
+    package, _ = get_json(client, release_url(published_call))
+    assert_valid_release_package(package)
+    (award,) = releases_tagged(package, "award")
+    assert award["id"] != first_award["id"]
+    assert award["date"] > first_award["date"]
+    statuses = {a["id"]: a["status"] for a in award["awards"]}
+    assert statuses[f"award-{result.pk}"] == "cancelled"
+    assert sorted(statuses.values()) == ["cancelled", "pending"]
+    record, _ = get_json(client, record_url(published_call))
+    assert_valid_record_package(record)
+
+
+def test_the_call_page_links_its_open_data(client, english, published_call):
+    response = english(None).get(f"/calls/{published_call.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "OCDS release package (JSON)" in page
+    assert "OCDS record (JSON)" in page
+    assert f'href="{release_url(published_call)}"' in page
+    assert f'href="{record_url(published_call)}"' in page
