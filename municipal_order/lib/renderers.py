@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import django.forms
 from django.forms.renderers import DjangoTemplates
@@ -24,7 +24,7 @@ from django.utils.formats import localize
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
 _DJANGO_WIDGETS = Path(django.forms.__file__).parent / "templates" / "django" / "forms" / "widgets"
 # The widgets whose template is input.html and nothing more.
@@ -40,7 +40,7 @@ def _shown(value: Any) -> str:
 
 def _formatted(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: str(), escaped unless the value was safe."""
-    return value if isinstance(value, SafeData) else conditional_escape(str(value))
+    return cast(str, value) if isinstance(value, SafeData) else conditional_escape(str(value))
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:
