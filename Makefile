@@ -8,10 +8,10 @@ export PORT
 MANAGE := $(BIN)/python manage.py
 
 # The layers mypy checks (make typecheck): each app's services, permissions and models,
-# whether a module or a package, plus the shared library. Modules they import are
+# whether a module or a package, plus the shared library and the read-only opendata app. Modules they import are
 # followed for types but not reported (pyproject.toml [tool.mypy]).
 TYPED_APPS := accounts audit competitions applications evaluation documents notifications monitoring
-TYPED_PATHS = $(wildcard $(foreach app,$(TYPED_APPS),$(foreach layer,services permissions models,$(app)/$(layer).py $(app)/$(layer)))) municipal_order/lib
+TYPED_PATHS = $(wildcard $(foreach app,$(TYPED_APPS),$(foreach layer,services permissions models,$(app)/$(layer).py $(app)/$(layer)))) municipal_order/lib opendata
 
 # What bandit scans (make security, CI): the application packages and scripts; tests and the
 # virtualenv are excluded in pyproject.toml [tool.bandit]. A new app is added here.

@@ -182,8 +182,9 @@ def sample_pages() -> list[tuple[str, str, str]]:
     from django.utils import timezone
 
     from applications.models import Bid
-    from competitions.models import Competition, Municipality, PriorityProblem
+    from competitions.models import Competition, Municipality, PriorityProblem, Region
     from monitoring.models import Project
+    from opendata.selectors import ocid_for
 
     persona = users()
     officer = persona["officer"]
@@ -204,6 +205,13 @@ def sample_pages() -> list[tuple[str, str, str]]:
     draft = mine.filter(status="draft", competition__closes_at__gt=timezone.now())
     draft = draft.order_by("-n", "pk").first()
     municipality = Municipality.objects.order_by("pk").first()
+    # The oblast with the most calls: its figures and its calls list.
+    region_code = (
+        Region.objects.annotate(n=Count("municipalities__competitions"))
+        .order_by("-n", "pk")
+        .values_list("code", flat=True)
+        .first()
+    )
     pages = [
         ("healthz", "public", "/healthz"),
         ("home", "public", "/"),
@@ -216,6 +224,9 @@ def sample_pages() -> list[tuple[str, str, str]]:
     ]
     if results is not None:
         pages.append(("call results", "public", f"/calls/{results.pk}/results/"))
+        ocid = ocid_for(results)
+        pages.append(("OCDS release package", "public", f"/opendata/ocds/{ocid}/releases.json"))
+        pages.append(("OCDS record", "public", f"/opendata/ocds/{ocid}/record.json"))
     if project is not None:
         pages.append(("project page", "public", f"/projects/{project.pk}/"))
     pages += [
@@ -249,6 +260,10 @@ def sample_pages() -> list[tuple[str, str, str]]:
     pages += [
         ("ministry: my municipalities", "ministry", "/municipalities/mine/"),
         ("ministry home", "ministry", "/accounts/"),
+        ("ministry: country figures", "ministry", "/ministry/"),
+        ("ministry: oblast figures", "ministry", f"/ministry/regions/{region_code}/"),
+        ("ministry: late projects", "ministry", "/ministry/projects/?state=late"),
+        ("ministry: calls list", "ministry", f"/ministry/calls/?region={region_code}"),
         ("admin index", "admin", "/admin/"),
         ("admin: municipalities", "admin", "/admin/competitions/municipality/"),
         ("admin: organisations", "admin", "/admin/applications/organization/"),
