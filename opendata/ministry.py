@@ -16,30 +16,21 @@ from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
-    IntegerField,
-    OuterRef,
-    Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import is_site_admin
-from applications.models import Bid
 from competitions.models import District, MinistryStaff, Municipality, Region
-from evaluation.models import BidResult
-from opendata import dashboards
+from opendata import dashboards, exports
 from opendata.charts import Row, Series, bars, legend
 from opendata.dashboards import Figures, Filters, Scope
 from opendata.forms import DashboardFilterForm
@@ -372,6 +363,7 @@ def _render_list(
                 for key, label in states.items()
             ],
             "state": state,
+            "exports": export_links(kind, query.urlencode()),
             # The filter form keeps the scope and the state (in the URL, not the form).
             "keep": [*scope_params(scope).items(), *([("state", state)] if state else [])],
             "now": timezone.now(),
@@ -400,36 +392,12 @@ def call_list(request: HttpRequest) -> HttpResponse:
     scope = _list_scope(request)
     form, filters = _filters(request)
     state = request.GET.get("state", "")
-    qs = dashboards.calls(scope, filters)
-    if state == "results":
-        qs = qs.filter(results_published_at__isnull=False)
-    elif state == "without_results":
-        qs = qs & dashboards.calls_without_results(scope)
-    elif state == "open_appeals":
-        qs = qs.filter(
-            pk__in=dashboards.overdue_appeals(scope).values("submission__bid__competition")
-        )
-    else:
+    if state not in ("results", "without_results", "open_appeals"):
         state = ""
-    bids = Bid.objects.filter(competition=OuterRef("pk"), status=Bid.Status.SUBMITTED)
-    awarded = BidResult.objects.filter(
-        evaluation__competition=OuterRef("pk"),
-        evaluation__competition__results_published_at__isnull=False,
-    )
     qs = (
-        qs.select_related("municipality", "sphere")
-        .annotate(
-            bids_received=Coalesce(
-                Subquery(
-                    bids.values("competition").annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-            awarded_total=Subquery(
-                awarded.values("evaluation__competition").annotate(s=Sum("awarded")).values("s")
-            ),
-        )
+        exports.filtered_calls(scope, filters, state)
+        .select_related("municipality", "sphere")
+        .annotate(bids_received=exports.bids_received(), awarded_total=exports.awarded_total())
         .order_by("-published_at", "-id")
     )
     states = {
@@ -447,19 +415,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
     scope = _list_scope(request)
     form, filters = _filters(request)
     state = request.GET.get("state", "")
-    qs = dashboards.projects(scope, filters)
-    conditions = {
-        "on_track": dashboards.on_track_q(),
-        "late": dashboards.late_q(),
-        "completed": Q(status="completed"),
-        "terminated": Q(status="terminated"),
-    }
-    if state in conditions:
-        qs = qs.filter(conditions[state])
-    else:
+    if state not in exports.PROJECT_STATES:
         state = ""
     qs = (
-        qs.select_related("municipality", "organization")
+        exports.filtered_projects(scope, filters, state)
+        .select_related("municipality", "organization")
         .annotate(
             is_late=Case(
                 When(dashboards.late_q(), then=Value(True)),
@@ -477,3 +437,45 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "terminated": _("Terminated"),
     }
     return _render_list(request, "projects", scope, filters, form, qs, states, state)
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+EXPORTS = {"calls": ("calls", "bids", "scores"), "projects": ("projects", "payments")}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_links(kind: str, query: str) -> list[dict[str, Any]]:
+    """The downloads offered beside a list, filtered as the list is."""
+    return [
+        {
+            "title": exports.DATASETS[key].title,
+            "csv": f"{reverse('ministry:export', args=[key, 'csv'])}?{query}",
+            "xlsx": f"{reverse('ministry:export', args=[key, 'xlsx'])}?{query}",
+        }
+        for key in EXPORTS.get(kind, ())
+    ]
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+    found = exports.DATASETS.get(dataset)
+    if found is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    scope = _list_scope(request)
+    _form, filters = _filters(request)
+    state = request.GET.get("state", "")
+    where = scope.unit.code if scope.unit else "KG"
+    filename = f"{dataset}-{where}-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "xlsx":
+        return FileResponse(
+            exports.xlsx_file(found, scope, filters, state),
+            as_attachment=True,
+            filename=filename,
+            content_type=XLSX,
+        )
+    chunks = exports.csv_chunks(found, scope, filters, state, language=get_language())
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -12,4 +12,5 @@ urlpatterns = [
     path("problems/", ministry.problem_list, name="problems"),
     path("calls/", ministry.call_list, name="calls"),
     path("projects/", ministry.project_list, name="projects"),
+    path("exports/<slug:dataset>.<str:fmt>", ministry.export, name="export"),
 ]

@@ -189,11 +189,13 @@ def test_the_projects_list_filters_by_state(english, cast, paid):
 
 
 def test_before_the_deadline_only_the_number_of_bids_shows(english, cast, our_submission):
-    client = english(cast.ministry)
     municipality = f"/ministry/municipalities/{cast.municipality_a.code}/"
     with time_machine.travel(BEFORE, tick=False):
+        client = english(cast.ministry)
         for url in (COUNTRY, "/ministry/calls/", municipality):
-            html = text(client.get(url))
+            response = client.get(url)
+            assert response.status_code == 200
+            html = text(response)
             assert OUR_TITLE not in html and THEIR_TITLE not in html
             assert cast.organization.name_ru not in html and "450 000" not in html
         assert dashboards.dashboard(Scope(), Filters()).total.bids == 1
