@@ -21,6 +21,7 @@ from django.db.models import (
     When,
 )
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -459,7 +460,7 @@ def export_links(kind: str, query: str) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponseBase:
     found = exports.DATASETS.get(dataset)
     if found is None or fmt not in ("csv", "xlsx"):
         raise Http404
