@@ -7,6 +7,9 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self) -> None:
-        from opendata import hooks
+        from opendata import (
+            documents,  # noqa: F401  (registers the ministry summary)
+            hooks,
+        )
 
         hooks.register()

@@ -64,7 +64,11 @@ def bars(
     y = 0
     for row in rows:
         parts.append(
-            format_html('<text x="0" y="{}" class="chart-label">{}</text>', y + 13, row.label)
+            format_html(
+                '<text x="0" y="{}" class="chart-label" font-size="12" fill="#212529">{}</text>',
+                y + 13,
+                row.label,
+            )
         )
         y += LABEL
         x = 0.0
@@ -103,7 +107,7 @@ def bars(
 
 def _value_text(x: float, y: int, value: int | Decimal, money: bool) -> SafeString:
     return format_html(
-        '<text x="{}" y="{}" class="chart-value">{}</text>',
+        '<text x="{}" y="{}" class="chart-value" font-size="10" fill="#555">{}</text>',
         f"{x:.1f}",
         y,
         compact(value, money=money),

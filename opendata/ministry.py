@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,18 +22,26 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import is_site_admin
 from competitions.models import District, MinistryStaff, Municipality, Region
-from opendata import dashboards, exports
+from documents.services import request_document
+from opendata import dashboards, exports, services
 from opendata.charts import Row, Series, bars, legend
 from opendata.dashboards import Figures, Filters, Scope
 from opendata.forms import DashboardFilterForm
@@ -480,3 +490,28 @@ def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponseBase:
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- the summary PDF ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def summary(request: HttpRequest) -> HttpResponse:
+    """The country's or an oblast's summary PDF for the year and sphere asked: its
+    parameters kept (`opendata.services.summary_for`), the document queued, and the
+    document's page to wait on."""
+    code = request.POST.get("region", "")
+    scope = scope_of(request, "region", code) if code else scope_of(request, "country", None)
+    form = DashboardFilterForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose a year and a sphere from the lists."))
+    sphere = form.cleaned_data.get("sphere")
+    filters = Filters(year=form.cleaned_data.get("year"), sphere_id=sphere.pk if sphere else None)
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = request.LANGUAGE_CODE
+    found = services.summary_for(scope.region, filters, by=request)
+    doc = request_document("ministry-summary", found, language=language, by=request)
+    messages.info(request, _("The document is being prepared. This page refreshes by itself."))
+    return redirect("documents:detail", doc_id=doc.pk)

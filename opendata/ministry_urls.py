@@ -13,4 +13,5 @@ urlpatterns = [
     path("calls/", ministry.call_list, name="calls"),
     path("projects/", ministry.project_list, name="projects"),
     path("exports/<slug:dataset>.<str:fmt>", ministry.export, name="export"),
+    path("summary/", ministry.summary, name="summary"),
 ]

@@ -105,6 +105,9 @@ def sample_kwargs(
         "file_id": "00000000-0000-4000-8000-000000000000",
         # Open data: the world's call as an OCDS ocid.
         "ocid": f"ocds-kgmso1-{call.pk}",
+        # The ministry's downloads: a dataset and a format.
+        "dataset": "calls",
+        "fmt": "csv",
         "token": "not-a-valid-token",
         "uidb64": "MQ",
     }
