@@ -242,7 +242,7 @@ def home_scope(user: Any) -> Scope | None:
 
 def _render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     form, filters = _filters(request)
-    board = dashboards.dashboard(scope, filters)
+    board = dashboards.cached_dashboard(scope, filters)
     rows = board.rows
     for row in rows:
         row.url = dashboard_url(unit_scope(row.unit, scope), filters)  # type: ignore[attr-defined]

@@ -32,3 +32,6 @@ SESSION_IDLE_TIMEOUT = SESSION_ABSOLUTE_TIMEOUT = 10 * 365 * 24 * 3600
 NOT_FOUND_LIMIT = 10**6
 # Links in e-mails, whatever PORT the developer's shell has.
 SITE_URL = "http://127.0.0.1:8000"
+# Each test sees its own figures: the cache (shared by the whole run) keeps none, but in
+# the test of the cache itself (tests/opendata/test_dashboards.py).
+DASHBOARD_CACHE_SECONDS = 0

@@ -257,3 +257,21 @@ def test_the_ministry_home_says_what_needs_attention_and_leads_to_the_figures(en
     assert "needs attention" not in text(english(cast.officer_b).get("/accounts/")).replace(
         "Needs your attention", ""
     )
+
+
+def test_the_figures_are_kept_a_few_minutes_and_say_as_of_when(english, cast, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    from django.core.cache import cache
+
+    with time_machine.travel(datetime.datetime(2031, 3, 3, 4, 5, tzinfo=datetime.UTC)):
+        key = f"opendata:dashboard:region:{cast.region_y.pk}:::2031-03-03"
+        cache.delete(key)
+        client = english(cast.ministry)
+        first = client.get(f"/ministry/regions/{cast.region_y.code}/")
+        assert "Figures as of 10:05" in text(first)
+        CompetitionFactory(municipality=cast.municipality_b, status=Competition.Status.PUBLISHED)
+        kept = client.get(f"/ministry/regions/{cast.region_y.code}/")
+        assert kept.context["board"].total.calls == first.context["board"].total.calls
+        cache.delete(key)
+        fresh = client.get(f"/ministry/regions/{cast.region_y.code}/")
+        assert fresh.context["board"].total.calls == first.context["board"].total.calls + 1
