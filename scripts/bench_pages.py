@@ -190,12 +190,16 @@ def sample_pages() -> list[tuple[str, str, str]]:
     officer = persona["officer"]
     code = officer.municipal_roles.select_related("municipality").first().municipality.code
     ngo = persona["ngo"]
-    call = Competition.objects.annotate(n=Count("questions")).order_by("-n", "pk").first()
-    results = (
-        Competition.objects.exclude(results_published_at__isnull=True).order_by("pk").first()
-        if hasattr(Competition, "results_published_at")
-        else None
+    # Pages whose panels follow the call's stage are sampled at one stage in both
+    # databases (results published, projects signed), so that their query counts compare.
+    funded = Competition.objects.filter(
+        results_published_at__isnull=False, projects__isnull=False
+    ).distinct()
+    call = (
+        funded.annotate(n=Count("questions", distinct=True)).order_by("-n", "pk").first()
+        or Competition.objects.annotate(n=Count("questions")).order_by("-n", "pk").first()
     )
+    results = funded.order_by("pk").first()
     problem = (
         PriorityProblem.objects.public().annotate(n=Count("comments")).order_by("-n", "pk").first()
     )
