@@ -52,7 +52,14 @@ def bars(
     stacked: bool = False,
     money: bool = False,
 ) -> SafeString:
-    """Grouped (one bar per series) or stacked (one bar per unit) horizontal bars."""
+    """Grouped (one bar per series) or stacked (one bar per unit) horizontal bars.
+
+    Units with nothing to draw are left out (the table beside lists every unit); with
+    nothing at all, there is no chart: an empty string.
+    """
+    rows = [row for row in rows if any(row.values)]
+    if not rows:
+        return SafeString("")
     per_row = BAR if stacked else BAR * len(series)
     height = max(len(rows), 1) * (LABEL + per_row + GAP)
     top = max(

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import Bid
-from competitions.models import Competition
+from competitions.models import Competition, Sphere
 from monitoring.services.projects import record_payment
 from opendata import dashboards
 from opendata.dashboards import Filters, Scope
@@ -275,3 +275,16 @@ def test_the_figures_are_kept_a_few_minutes_and_say_as_of_when(english, cast, se
         cache.delete(key)
         fresh = client.get(f"/ministry/regions/{cast.region_y.code}/")
         assert fresh.context["board"].total.calls == first.context["board"].total.calls + 1
+
+
+def test_a_chart_draws_the_units_with_something_to_show(english, cast, paid):
+    from opendata.charts import Row, Series, bars
+
+    series = [Series("a", "#000"), Series("b", "#111")]
+    svg = bars("t", series, [Row("Chüy", [5, 0]), Row("Talas", [0, 0])])
+    assert "Chüy" in svg and "Talas" not in svg
+    assert bars("t", series, [Row("Talas", [0, 0])]) == ""
+    # Without any project anywhere, the dashboard says so instead of an empty chart.
+    other = Sphere.objects.exclude(pk=paid.competition.sphere_id).first()
+    page = english(cast.ministry).get(COUNTRY, {"sphere": other.pk})
+    assert "No project signed yet." in text(page) and '<svg class="chart"' not in text(page)
