@@ -34,7 +34,7 @@ from municipal_order.lib.spreadsheet import safe_cell
 from opendata import dashboards
 from opendata.dashboards import Filters, Scope
 
-CHUNK = 2000  # rows read from the database at a time
+CHUNK = 500  # rows read from the database at a time
 ORGANIZATION = ("ru", "ky")  # the languages an organisation's name is kept in
 
 

@@ -94,13 +94,48 @@ def probe(database_url: str) -> dict[str, Any]:
                     "gzip": len(gzip.compress(body, 6)),
                 }
             )
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        downloads = exports_probe(cookies["ministry"], settings.SESSION_COOKIE_NAME)
     return {
         "pages": rows,
         "cookies": cookies,
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "raw": raw_sql_ratios(),
         "counts": table_counts(),
+        "exports": downloads,
     }
+
+
+EXPORTS = ["calls.csv", "bids.csv", "scores.csv", "projects.csv", "payments.csv", "bids.xlsx"]
+
+
+def exports_probe(cookie: str, cookie_name: str) -> list[dict[str, Any]]:
+    """The ministry's downloads of the whole country: rows, size, time, and the peak of
+    Python memory while one is made and sent (tracemalloc, in a second pass)."""
+    import tracemalloc
+
+    from django.test import Client
+
+    client = Client()
+    client.cookies[cookie_name] = cookie
+    out = []
+    for name in EXPORTS:
+        path = f"/ministry/exports/{name}"
+        started = time.perf_counter()
+        body = b"".join(client.get(path).streaming_content)
+        seconds = time.perf_counter() - started
+        tracemalloc.start()
+        try:
+            for _chunk in client.get(path).streaming_content:
+                pass
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        lines = body.count(b"\n") - 1 if name.endswith(".csv") else None
+        out.append(
+            {"name": name, "rows": lines, "bytes": len(body), "seconds": seconds, "peak": peak}
+        )
+    return out
 
 
 def users() -> dict[str, Any]:
@@ -549,6 +584,20 @@ def report(results: dict[str, dict[str, Any]], host: str, args: argparse.Namespa
     for row in large["raw"]:
         lines.append(
             f"| {row['list']} | {row['orm_ms']:.2f} | {row['raw_ms']:.2f} | {row['ratio']:.1f}× |"
+        )
+    lines += [
+        "",
+        f"Ministry downloads of the whole country at {scales[-1]}× (in-process; the peak is "
+        "Python's memory while one is made and sent; target: far below the file's size):",
+        "",
+        "| download | rows | MB | seconds | peak memory MB | peak ÷ size |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in large.get("exports", []):
+        rows = "—" if row["rows"] is None else f"{row['rows']:,}"
+        lines.append(
+            f"| {row['name']} | {rows} | {row['bytes'] / 2**20:.1f} | {row['seconds']:.1f} | "
+            f"{row['peak'] / 2**20:.1f} | {row['peak'] / max(row['bytes'], 1):.2f} |"
         )
     return "\n".join(lines)
 
