@@ -15,6 +15,9 @@ queries however many calls, bids and projects the country has. What a figure cou
 - *projects*: signed agreements, each *on track*, *late* (a milestone past its end or
   a report overdue), *completed* or *terminated*; *reached*: the beneficiaries the
   accepted reports count.
+
+Every read goes to `reporting()`: the read replica where one is configured
+(docs/operations.md, "Scale-out"), else the primary.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from applications.models import Bid
 from competitions.models import Competition, District, Municipality, PriorityProblem, Region
 from evaluation.models import Appeal, BidResult
 from monitoring.models import Milestone, ProgressReport, Project
+from municipal_order.lib.db import reporting
 from municipal_order.lib.i18n import kyrgyz_sort_key
 
 # "What needs attention": a call this long past its deadline without results, an
@@ -169,7 +173,7 @@ class Dashboard:
 
 
 def problems(scope: Scope, filters: Filters) -> QuerySet[PriorityProblem]:
-    qs = PriorityProblem.objects.public().filter(scope.q("municipality"))
+    qs = PriorityProblem.objects.using(reporting()).public().filter(scope.q("municipality"))
     if filters.year:
         qs = qs.filter(published_at__year=filters.year)
     if filters.sphere_id:
@@ -186,7 +190,7 @@ def _of_calls(model: Any, prefix: str, scope: Scope, filters: Filters) -> QueryS
         q &= Q(**{f"{prefix}published_at__year": filters.year})
     if filters.sphere_id:
         q &= Q(**{f"{prefix}sphere": filters.sphere_id})
-    return model.objects.filter(q)
+    return model.objects.using(reporting()).filter(q)
 
 
 def calls(scope: Scope, filters: Filters) -> QuerySet[Competition]:
@@ -345,7 +349,8 @@ def overdue_appeals(scope: Scope, now: datetime.datetime | None = None) -> Query
     """Appeals filed APPEAL_OVERDUE_DAYS ago and still undecided, or upheld as long ago
     and the corrected results still not published."""
     since = (now or timezone.now()) - datetime.timedelta(days=APPEAL_OVERDUE_DAYS)
-    return Appeal.objects.filter(scope.q("submission__bid__competition__municipality")).filter(
+    appeals = Appeal.objects.using(reporting())
+    return appeals.filter(scope.q("submission__bid__competition__municipality")).filter(
         Q(status=Appeal.Status.PENDING, filed_at__lt=since)
         | Q(status=Appeal.Status.UPHELD, resolved_at__isnull=True, decided_at__lt=since)
     )

@@ -30,6 +30,7 @@ from applications.models import Bid, BidSubmission
 from competitions.models import Competition
 from evaluation.models import BidResult
 from monitoring.models import Payment, Project
+from municipal_order.lib.db import reporting
 from municipal_order.lib.spreadsheet import safe_cell
 from opendata import dashboards
 from opendata.dashboards import Filters, Scope
@@ -131,9 +132,8 @@ def _bids(scope: Scope, filters: Filters, state: str) -> QuerySet:
     # Sealed until the deadline: only calls whose deadline has passed.
     calls = filtered_calls(scope, filters, state).filter(closes_at__lt=timezone.now())
     return (
-        BidSubmission.objects.filter(
-            status=BidSubmission.Status.ACTIVE, bid__competition__in=calls.values("pk")
-        )
+        BidSubmission.objects.using(reporting())
+        .filter(status=BidSubmission.Status.ACTIVE, bid__competition__in=calls.values("pk"))
         .annotate(
             municipality_name=name("bid__competition__municipality"),
             organization_name=name("bid__organization", ORGANIZATION),
@@ -145,7 +145,8 @@ def _bids(scope: Scope, filters: Filters, state: str) -> QuerySet:
 def _scores(scope: Scope, filters: Filters, state: str) -> QuerySet:
     calls = filtered_calls(scope, filters, state).filter(results_published_at__isnull=False)
     return (
-        BidResult.objects.filter(evaluation__competition__in=calls.values("pk"))
+        BidResult.objects.using(reporting())
+        .filter(evaluation__competition__in=calls.values("pk"))
         .annotate(
             municipality_name=name("evaluation__competition__municipality"),
             organization_name=name("submission__bid__organization", ORGANIZATION),
@@ -169,7 +170,8 @@ def _projects(scope: Scope, filters: Filters, state: str) -> QuerySet:
 def _payments(scope: Scope, filters: Filters, state: str) -> QuerySet:
     projects = filtered_projects(scope, filters, state)
     return (
-        Payment.objects.filter(tranche__project__in=projects.values("pk"))
+        Payment.objects.using(reporting())
+        .filter(tranche__project__in=projects.values("pk"))
         .annotate(
             municipality_name=name("tranche__project__municipality"),
             organization_name=name("tranche__project__organization", ORGANIZATION),

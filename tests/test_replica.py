@@ -26,3 +26,19 @@ def test_the_router_keeps_reads_writes_and_migrations_on_the_primary():
     assert router.db_for_write(object) == "default"
     assert router.allow_migrate("default", "competitions") is True
     assert router.allow_migrate("replica", "competitions") is False
+
+
+def test_the_ministrys_figures_and_downloads_read_through_reporting(monkeypatch):
+    """Every queryset behind a dashboard figure and a download names `reporting()`."""
+    from opendata import dashboards, exports
+    from opendata.dashboards import Filters, Scope
+
+    monkeypatch.setattr(dashboards, "reporting", lambda: "replica")
+    monkeypatch.setattr(exports, "reporting", lambda: "replica")
+    scope, filters = Scope(), Filters()
+    for make in (dashboards.problems, dashboards.calls, dashboards.bids, dashboards.awards):
+        assert make(scope, filters).db == "replica"
+    assert dashboards.projects(scope, filters).db == "replica"
+    assert dashboards.overdue_appeals(scope).db == "replica"
+    for dataset in exports.DATASETS.values():
+        assert dataset.rows(scope, filters, "").db == "replica", dataset.key
