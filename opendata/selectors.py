@@ -20,6 +20,7 @@ from competitions.models import Competition, PriorityProblem
 from evaluation.models import BidResult, ResultChange
 from monitoring.models import Payment, Project, Tranche
 from municipal_order.lib.dates import BISHKEK
+from municipal_order.lib.db import reporting
 
 # Calls per round trip in the bulk package: each chunk is one query for the calls and
 # one per prefetch, and only one chunk is held in memory at a time.
@@ -60,7 +61,8 @@ def _ocds_calls() -> QuerySet[Competition]:
         .order_by("number")
     )
     return (
-        Competition.objects.public()
+        Competition.objects.using(reporting())
+        .public()
         .select_related(
             "municipality__region",
             "municipality__district",
@@ -110,9 +112,13 @@ def _bishkek_midnight(day: datetime.date) -> datetime.datetime:
 def published_between(first: datetime.date, last: datetime.date) -> QuerySet[Competition]:
     """Public calls announced from `first` to `last` (Bishkek calendar days, both
     included)."""
-    return Competition.objects.public().filter(
-        published_at__gte=_bishkek_midnight(first),
-        published_at__lt=_bishkek_midnight(last + datetime.timedelta(days=1)),
+    return (
+        Competition.objects.using(reporting())
+        .public()
+        .filter(
+            published_at__gte=_bishkek_midnight(first),
+            published_at__lt=_bishkek_midnight(last + datetime.timedelta(days=1)),
+        )
     )
 
 

@@ -42,3 +42,14 @@ def test_the_ministrys_figures_and_downloads_read_through_reporting(monkeypatch)
     assert dashboards.overdue_appeals(scope).db == "replica"
     for dataset in exports.DATASETS.values():
         assert dataset.rows(scope, filters, "").db == "replica", dataset.key
+
+
+def test_the_ocds_packages_read_through_reporting(monkeypatch):
+    import datetime
+
+    from opendata import selectors
+
+    monkeypatch.setattr(selectors, "reporting", lambda: "replica")
+    assert selectors._ocds_calls().db == "replica"
+    day = datetime.date(2026, 1, 1)
+    assert selectors.published_between(day, day).db == "replica"
