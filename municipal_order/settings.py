@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rest_framework",
+    "drf_spectacular",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -393,6 +395,66 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Who may ask /healthz?worker=1 for the worker round trip (header X-Healthz-Token),
 # besides site administrators. Empty: administrators only.
 HEALTHZ_TOKEN = env_secret("HEALTHZ_TOKEN", default="")
+
+# --- Public API (opendata/api; docs/opendata.md, "The API") -----------------------
+# Read only and open to anyone: every view is a list or a detail that states AllowAny
+# itself, so a DRF view that forgets to say who may use it is refused (IsAdminUser).
+# JSON only; the browsable API under DEBUG. Requests a minute per address (visitors)
+# or per person (signed in), counted in the cache.
+API_ANON_PER_MINUTE = env_int("API_ANON_PER_MINUTE", default=60)
+API_USER_PER_MINUTE = env_int("API_USER_PER_MINUTE", default=120)
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # The portal's own session (no passwords or tokens through the API): a signed-in
+    # person is counted as a user, not as an address.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "opendata.api.throttling.AnonThrottle",
+        "opendata.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": f"{API_ANON_PER_MINUTE}/min",
+        "user": f"{API_USER_PER_MINUTE}/min",
+    },
+    # 50 a page, ?page_size= up to 200 (opendata/api/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "opendata.api.pagination.PublicPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Municipal social order — public API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Read-only open data of the municipal social-order portal of the Kyrgyz Republic: "
+        "territories, announced calls for projects, published results and funded projects. "
+        "Anonymous GET requests, JSON, 50 items a page (page_size up to 200), "
+        f"{API_ANON_PER_MINUTE} requests a minute per address. The data is published under "
+        "CC BY 4.0. Sealed bids before the deadline and personal data are never published. "
+        "Each call is also an OCDS 1.1 contracting process under /opendata/ocds/."
+    ),
+    "LICENSE": {
+        "name": "CC BY 4.0 (the data)",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a "status" or a "kind": one named enum each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CallStatusEnum": "competitions.models.Competition.Status",
+        "CallPhaseEnum": "competitions.phases.Phase",
+        "RegionKindEnum": "competitions.models.Region.Kind",
+        "MunicipalityKindEnum": "competitions.models.Municipality.Kind",
+        "ResultStatusEnum": "evaluation.models.BidResult.Status",
+        "ProjectStatusEnum": "monitoring.models.Project.Status",
+        "ProjectRatingEnum": "monitoring.models.Project.Rating",
+        "MilestoneStatusEnum": "monitoring.models.Milestone.Status",
+    },
+}
 
 # --- Forms -----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

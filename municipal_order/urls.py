@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("monitoring.urls")),
     path("opendata/", include("opendata.urls")),
+    path("api/v1/", include("opendata.api.urls", namespace="api")),
     path("ministry/", include("opendata.ministry_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 """Open data in OCDS 1.1: a release package and a record package per announced call,
-and a bulk release package of the calls announced in a period (streamed).
+and a bulk release package of the calls announced in a period (streamed); and the
+"Open data" page that explains them and the public API.
 
 Public, GET only, JSON shown inline. A draft call, an unknown call or another
 publisher's ocid is a 404.
@@ -16,12 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from competitions.models import Competition
+from municipal_order.lib.db import reporting
 from opendata.compile import compile_releases
 from opendata.ocds import package_meta, releases_for
 from opendata.selectors import (
@@ -136,3 +139,32 @@ def bulk_release_package(request: HttpRequest) -> HttpResponseBase:
     head = package_meta(uri, _publisher(), now)
     calls = calls_published_between(first, last)
     return StreamingHttpResponse(_stream(head, calls, now), content_type=JSON)
+
+
+@require_GET
+def open_data_page(request: HttpRequest) -> HttpResponse:
+    """What is published, how to get it (the API, the OCDS packages), under which licence,
+    and what never is. The examples name the newest announced call, if there is one."""
+    example = (
+        Competition.objects.using(reporting())
+        .public()
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    call_id = str(example or 42)
+    api = settings.SITE_URL + reverse("api:root")
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "api": api,
+            "call_id": call_id,
+            "example_ocid": f"{settings.OCDS_OCID_PREFIX}-{call_id}",
+            "ocid_prefix": settings.OCDS_OCID_PREFIX,
+            "site_url": settings.SITE_URL,
+            "anon_per_minute": settings.API_ANON_PER_MINUTE,
+            "user_per_minute": settings.API_USER_PER_MINUTE,
+            "year": timezone.localdate().year,
+        },
+    )

@@ -50,6 +50,21 @@ PUBLIC = {
     "opendata:release_package",
     "opendata:record_package",
     "opendata:bulk_release_package",
+    "opendata:index",
+    # The public read-only API (opendata/api): GET only, anyone.
+    "api:root",
+    "api:regions",
+    "api:region",
+    "api:districts",
+    "api:district",
+    "api:municipalities",
+    "api:municipality",
+    "api:calls",
+    "api:call",
+    "api:call_results",
+    "api:projects",
+    "api:project",
+    "api:schema",
 }
 SKIP_NAMESPACES = {"admin"}  # Django's admin guards itself (tests/test_private_pages.py)
 

@@ -1,0 +1,31 @@
+"""Rate limits of the public API: per address for visitors, per person when signed in.
+
+Two departures from DRF's own classes: the address is the portal's `client_ip` (the
+last X-Forwarded-For entry behind the proxy, as the login lockout reads it), and the
+rate is read from the settings at each request, so a changed `REST_FRAMEWORK` (the
+tests) applies at once rather than the value DRF's class kept at import.
+"""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from municipal_order.lib.requests import client_ip
+
+
+class AnonThrottle(AnonRateThrottle):
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request) or "-"
+
+
+class UserThrottle(UserRateThrottle):
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request) or "-"
