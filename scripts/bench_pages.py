@@ -266,6 +266,7 @@ def sample_pages() -> list[tuple[str, str, str]]:
         ocid = ocid_for(results)
         pages.append(("OCDS release package", "public", f"/opendata/ocds/{ocid}/releases.json"))
         pages.append(("OCDS record", "public", f"/opendata/ocds/{ocid}/record.json"))
+        pages.append(("API: a call's results", "public", f"/api/v1/calls/{results.pk}/results/"))
     if project is not None:
         pages.append(("project page", "public", f"/projects/{project.pk}/"))
     pages += [
@@ -303,6 +304,9 @@ def sample_pages() -> list[tuple[str, str, str]]:
         ("ministry: oblast figures", "ministry", f"/ministry/regions/{region_code}/"),
         ("ministry: late projects", "ministry", "/ministry/projects/?state=late"),
         ("ministry: calls list", "ministry", f"/ministry/calls/?region={region_code}"),
+        ("API: calls of an oblast", "public", f"/api/v1/calls/?region={region_code}"),
+        ("API: projects", "public", "/api/v1/projects/"),
+        ("API: municipalities", "public", "/api/v1/municipalities/"),
         ("admin index", "admin", "/admin/"),
         ("admin: municipalities", "admin", "/admin/competitions/municipality/"),
         ("admin: organisations", "admin", "/admin/applications/organization/"),
@@ -487,6 +491,8 @@ def main() -> int:
         "MEDIA_ROOT": str(tmp / "private"),
         "STATIC_ROOT": str(tmp / "static"),
         "LOG_LEVEL": "ERROR",
+        # Every client is 127.0.0.1: the API's per-address limit would answer 429.
+        "API_ANON_PER_MINUTE": "1000000",
     }
     manage(base_env | {"DATABASE_URL": server_url}, "collectstatic", "--no-input", "-v0")
     results: dict[str, dict[str, Any]] = {}
