@@ -288,7 +288,10 @@ class ProjectLinksSerializer(serializers.Serializer):
         return absolute(reverse("api:call", args=[project.competition_id]))
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSummarySerializer(serializers.ModelSerializer):
+    """A project in a list: its figures and state, without the calendar plan and the
+    payments (the project's own address has them)."""
+
     call = serializers.IntegerField(source="competition_id", read_only=True)
     organization = serializers.CharField(source="organization.name", read_only=True)
     municipality = MunicipalityRefSerializer(read_only=True)
@@ -309,8 +312,6 @@ class ProjectSerializer(serializers.ModelSerializer):
         help_text="As counted in the latest accepted report.",
     )
     final_rating = serializers.SerializerMethodField()
-    milestones = MilestoneSerializer(many=True, read_only=True)
-    payments = serializers.SerializerMethodField()
     links = ProjectLinksSerializer(source="*", read_only=True)
 
     class Meta:
@@ -319,7 +320,6 @@ class ProjectSerializer(serializers.ModelSerializer):
             "id",
             "number",
             "title",
-            "goal",
             "call",
             "organization",
             "municipality",
@@ -336,8 +336,6 @@ class ProjectSerializer(serializers.ModelSerializer):
             "beneficiaries_planned",
             "beneficiaries_reached",
             "final_rating",
-            "milestones",
-            "payments",
             "links",
         ]
         read_only_fields = fields
@@ -348,6 +346,23 @@ class ProjectSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=Project.Rating.choices, allow_null=True))
     def get_final_rating(self, project: Project) -> str | None:
         return project.final_rating or None
+
+
+class ProjectSerializer(ProjectSummarySerializer):
+    """One project: the summary, its goal, its calendar plan and its payments."""
+
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    payments = serializers.SerializerMethodField()
+
+    class Meta(ProjectSummarySerializer.Meta):
+        fields = [
+            *ProjectSummarySerializer.Meta.fields[:3],
+            "goal",
+            *ProjectSummarySerializer.Meta.fields[3:],
+            "milestones",
+            "payments",
+        ]
+        read_only_fields = fields
 
     @extend_schema_field(PaymentSerializer(many=True))
     def get_payments(self, project: Project) -> list[dict]:

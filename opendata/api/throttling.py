@@ -8,6 +8,8 @@ tests) applies at once rather than the value DRF's class kept at import.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -24,8 +26,13 @@ class AnonThrottle(AnonRateThrottle):
 
 
 class UserThrottle(UserRateThrottle):
+    """Signed-in people only. DRF's own class also counts visitors, by address, at the
+    user rate: a visitor would then be held to the lower of the two rates."""
+
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
-    def get_ident(self, request: Request) -> str:
-        return client_ip(request) or "-"
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not (request.user and request.user.is_authenticated):
+            return None  # visitors are AnonThrottle's
+        return super().get_cache_key(request, view)

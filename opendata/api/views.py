@@ -41,6 +41,7 @@ from opendata.api.serializers import (
     DistrictSerializer,
     MunicipalitySerializer,
     ProjectSerializer,
+    ProjectSummarySerializer,
     RegionSerializer,
     absolute,
 )
@@ -265,19 +266,22 @@ class CallResults(PublicAPIView, generics.RetrieveAPIView):
 # --- projects ------------------------------------------------------------------------
 
 
-def signed_projects() -> QuerySet[Project]:
+def signed_projects(*, payments: bool = True) -> QuerySet[Project]:
     """Projects with a signed agreement (never one being prepared), with their
-    milestones and payments."""
-    tranches = Tranche.objects.prefetch_related(
-        Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "pk"))
-    )
-    return (
+    milestones (their progress) and, unless `payments` is False, their payments."""
+    projects = (
         Project.objects.using(reporting())
         .exclude(status=Project.Status.DRAFT)
         .select_related("municipality__region", "organization")
-        .prefetch_related("milestones", Prefetch("tranches", queryset=tranches))
+        .prefetch_related("milestones")
         .order_by("-signed_on", "-pk")
     )
+    if not payments:
+        return projects
+    tranches = Tranche.objects.prefetch_related(
+        Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "pk"))
+    )
+    return projects.prefetch_related(Prefetch("tranches", queryset=tranches))
 
 
 PROJECT_FILTERS = [
@@ -295,11 +299,11 @@ PROJECT_FILTERS = [
     parameters=PROJECT_FILTERS,
 )
 class ProjectList(PublicAPIView, generics.ListAPIView):
-    serializer_class = ProjectSerializer
+    serializer_class = ProjectSummarySerializer
 
     def get_queryset(self) -> QuerySet[Project]:
         params = self.request.query_params
-        projects = signed_projects()
+        projects = signed_projects(payments=False)
         if region := filters.text(params, "region"):
             projects = projects.filter(municipality__region__code=region)
         if municipality := filters.text(params, "municipality"):

@@ -263,6 +263,11 @@ def test_projects_are_the_signed_ones_with_their_payments_but_no_payment_order(
     assert [m["status"] for m in body["milestones"]] == ["planned"] * 3
     for secret in (PAYMENT_ORDER, *SIGNATORIES.values(), cast.organization.inn):
         assert secret not in text
+    # The list is the summary: the plan and the payments are the project's own.
+    page, _ = get(client, API + "projects/")
+    [listed] = page["results"]
+    assert listed["progress"] == body["progress"] and listed["paid_total"] == "200000.00"
+    assert not {"milestones", "payments", "goal"} & set(listed)
 
 
 # --- filters and pages ---------------------------------------------------------------
@@ -392,6 +397,17 @@ def test_an_address_over_its_rate_gets_429_until_the_minute_is_over(client_for, 
     # A signed-in person is counted as a person, not as the address.
     client = client_for(cast.ngo_member)
     assert client.get(API + "regions/", REMOTE_ADDR=address).status_code == 200
+
+
+def test_a_visitor_is_held_to_the_visitors_rate_only(client_for, cast, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "6/min", "user": "3/min"},
+    }
+    address = _address()
+    client = client_for(None)
+    statuses = [client.get(API + "regions/", REMOTE_ADDR=address).status_code for _ in range(7)]
+    assert statuses == [200] * 6 + [429]
 
 
 # --- queries -------------------------------------------------------------------------
