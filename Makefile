@@ -15,7 +15,7 @@ TYPED_PATHS = $(wildcard $(foreach app,$(TYPED_APPS),$(foreach layer,services pe
 
 # What bandit scans (make security, CI): the application packages and scripts; tests and the
 # virtualenv are excluded in pyproject.toml [tool.bandit]. A new app is added here.
-SECURITY_PATHS := accounts applications audit competitions documents evaluation monitoring notifications municipal_order scripts
+SECURITY_PATHS := accounts applications audit competitions documents evaluation monitoring notifications opendata municipal_order scripts
 
 .DEFAULT_GOAL := help
 .PHONY: help sysdeps css setup run test lint typecheck security format messages makemessages bench bench-data clean worker beat

@@ -108,7 +108,7 @@ def bars(
         WIDTH,
         height,
         title,
-        SafeString("".join(parts)),
+        format_html_join("", "{}", ((part,) for part in parts)),  # each part format_html's
     )
 
 
