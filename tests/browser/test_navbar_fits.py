@@ -93,3 +93,26 @@ def test_the_officer_menu_fits_from_992_to_1400_px(browser, live_server, officer
     for width in range(992, 1401, 8):
         check_fits(page, width)
     context.close()
+
+
+@pytest.fixture
+def ministry(cast):
+    """National ministry staff: the menu gains "Figures" and keeps no "My organisations"
+    (ministry staff register no NGO) — unless they are members of one."""
+    cast.ministry.full_name = "Айжаркынбек Токтогулов"
+    cast.ministry.save()
+    return cast.ministry
+
+
+@pytest.mark.parametrize("language", ["ru", "ky", "en"])
+def test_the_ministry_menu_fits_from_992_to_1400_px(browser, live_server, ministry, language):
+    context = browser.new_context(viewport={"width": 1400, "height": 800})
+    sign_in(context, live_server.url, ministry)
+    set_language(context, live_server.url, language)
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/")
+    expect(page.locator("nav.navbar a[href='/ministry/']")).to_be_visible()
+    assert page.locator("nav.navbar a[href='/organizations/']").count() == 0
+    for width in range(992, 1401, 8):
+        check_fits(page, width)
+    context.close()
