@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from documents.registry import DocumentKind, register
 from notifications.services import tell_requester
 from opendata import dashboards, ministry
-from opendata.charts import Row, bars, legend
 from opendata.dashboards import Filters, Scope
 from opendata.models import Summary
 
@@ -26,32 +25,14 @@ def filters_of(summary: Summary) -> Filters:
 
 
 def _context(summary: Summary) -> dict[str, Any]:
-    board = dashboards.dashboard(scope_of(summary), filters_of(summary))
-    funds, states = ministry.funds_series(), ministry.projects_series()
-    rows = board.rows
+    scope = scope_of(summary)
+    board = dashboards.dashboard(scope, filters_of(summary))
     return {
         "summary": summary,
         "board": board,
-        "rows": rows,
-        "funds_chart": bars(
-            _("Funds, KGS"),
-            funds,
-            [Row(str(r.unit.name), [r.announced, r.awarded, r.disbursed]) for r in rows],
-            money=True,
-        ),
-        "projects_chart": bars(
-            _("Projects"),
-            states,
-            [Row(str(r.unit.name), [r.on_track, r.late, r.completed, r.terminated]) for r in rows],
-            stacked=True,
-        ),
-        "funds_legend": legend(funds),
-        "projects_legend": legend(states),
-        "child_heading": (
-            _("Districts and cities")
-            if summary.region
-            else _("Oblasts and cities of republican significance")
-        ),
+        "rows": board.rows,
+        "charts": ministry.charts(board.rows),
+        "child_heading": ministry.CHILD_HEADINGS[scope.level],
     }
 
 

@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import is_site_admin
@@ -95,13 +96,15 @@ def scope_of(request: HttpRequest, level: str, code: str | None) -> Scope:
     return Scope()
 
 
+def filters_of(form: DashboardFilterForm) -> Filters:
+    """The valid form's year and sphere."""
+    sphere = form.cleaned_data.get("sphere")
+    return Filters(year=form.cleaned_data.get("year"), sphere_id=sphere.pk if sphere else None)
+
+
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, Filters]:
     form = DashboardFilterForm(request.GET or None)
-    if not form.is_valid():
-        return form, Filters()
-    sphere = form.cleaned_data.get("sphere")
-    year = form.cleaned_data.get("year")
-    return form, Filters(year=int(year) if year else None, sphere_id=sphere.pk if sphere else None)
+    return form, (filters_of(form) if form.is_valid() else Filters())
 
 
 # --- links: every figure opens the list it counts --------------------------------------------
@@ -125,12 +128,17 @@ def unit_scope(unit: Any, parent: Scope) -> Scope:
     return Scope(region=parent.region, district=parent.district, municipality=unit)
 
 
-def list_url(kind: str, scope: Scope, filters: Filters, **extra: str) -> str:
-    params = {**scope_params(scope), **extra}
+def filter_params(filters: Filters) -> dict[str, str]:
+    params = {}
     if filters.year:
         params["year"] = str(filters.year)
     if filters.sphere_id:
         params["sphere"] = str(filters.sphere_id)
+    return params
+
+
+def list_url(kind: str, scope: Scope, filters: Filters, **extra: str) -> str:
+    params = {**scope_params(scope), **extra, **filter_params(filters)}
     return f"{reverse(f'ministry:{kind}')}?{urlencode(params)}"
 
 
@@ -143,11 +151,7 @@ def dashboard_url(scope: Scope, filters: Filters) -> str:
         url = reverse("ministry:region", args=[scope.region.code])
     else:
         url = reverse("ministry:country")
-    params = {}
-    if filters.year:
-        params["year"] = str(filters.year)
-    if filters.sphere_id:
-        params["sphere"] = str(filters.sphere_id)
+    params = filter_params(filters)
     return f"{url}?{urlencode(params)}" if params else url
 
 
@@ -184,8 +188,33 @@ def projects_series() -> list[Series]:
     ]
 
 
-def _row_label(row: Figures) -> str:
-    return str(row.unit.name)
+# What the units one level down are called, by the scope's level.
+CHILD_HEADINGS = {
+    "country": _lazy("Oblasts and cities of republican significance"),
+    "region": _lazy("Districts and cities"),
+    "district": _lazy("Municipalities"),
+}
+
+
+def charts(rows: list[Figures]) -> dict[str, Any]:
+    """The dashboard's two charts and their legends (the page and the summary PDF)."""
+    funds, states = funds_series(), projects_series()
+    return {
+        "funds": bars(
+            _("Funds, KGS"),
+            funds,
+            [Row(str(r.unit.name), [r.announced, r.awarded, r.disbursed]) for r in rows],
+            money=True,
+        ),
+        "projects": bars(
+            _("Projects"),
+            states,
+            [Row(str(r.unit.name), [r.on_track, r.late, r.completed, r.terminated]) for r in rows],
+            stacked=True,
+        ),
+        "funds_legend": legend(funds),
+        "projects_legend": legend(states),
+    }
 
 
 def attention_tasks(scope: Scope, counts: dict[str, int]) -> list[dict[str, Any]]:
@@ -245,23 +274,9 @@ def _render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     board = dashboards.cached_dashboard(scope, filters)
     rows = board.rows
     for row in rows:
-        row.url = dashboard_url(unit_scope(row.unit, scope), filters)  # type: ignore[attr-defined]
-        row.links = _links(unit_scope(row.unit, scope), filters)  # type: ignore[attr-defined]
-    funds, states = funds_series(), projects_series()
-    charts = {}
-    if rows:
-        charts["funds"] = bars(
-            _("Funds, KGS"),
-            funds,
-            [Row(_row_label(r), [r.announced, r.awarded, r.disbursed]) for r in rows],
-            money=True,
-        )
-        charts["projects"] = bars(
-            _("Projects"),
-            states,
-            [Row(_row_label(r), [r.on_track, r.late, r.completed, r.terminated]) for r in rows],
-            stacked=True,
-        )
+        below = unit_scope(row.unit, scope)
+        row.url = dashboard_url(below, filters)  # type: ignore[attr-defined]
+        row.links = _links(below, filters)  # type: ignore[attr-defined]
     attention = attention_tasks(scope, board.attention)
     regions = overseen_regions(request.user)
     return render(
@@ -274,16 +289,10 @@ def _render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
             "form": form,
             "filters": filters,
             "links": _links(scope, filters),
-            "charts": charts,
-            "funds_legend": legend(funds),
-            "projects_legend": legend(states),
+            "charts": charts(rows),
             "attention": attention,
             "crumbs": _crumbs(scope, filters, whole_country=regions is None),
-            "child_heading": {
-                "country": _("Oblasts and cities of republican significance"),
-                "region": _("Districts and cities"),
-                "district": _("Municipalities"),
-            }.get(scope.level),
+            "child_heading": CHILD_HEADINGS.get(scope.level),
         },
     )
 
@@ -506,8 +515,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose a year and a sphere from the lists."))
-    sphere = form.cleaned_data.get("sphere")
-    filters = Filters(year=form.cleaned_data.get("year"), sphere_id=sphere.pk if sphere else None)
+    filters = filters_of(form)
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
         language = request.LANGUAGE_CODE
